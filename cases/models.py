@@ -1,0 +1,67 @@
+"""Personal records of the community detox and rehabilitation pathway (DESIGN §3)."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sunshine.access import Scope, ScopedQuerySet
+from sunshine.choices import Role
+from sunshine.models import Region, prefix_index
+
+from .choices import Education, InfectionStatus, MaritalStatus, Sex, WorkCapacity
+from .id_numbers import mask_id_number
+
+# Health-sensitive fields (HIV and other infections) are shown to these roles only (DESIGN §3).
+HEALTH_READERS = {Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER}
+
+
+class Person(models.Model):
+    """A person registered as a drug user (吸毒人员), held by the township executing their measures."""
+
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    name_initials = models.CharField(_("pinyin initials"), max_length=64, blank=True, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    marital_status = models.CharField(_("marital status"), max_length=16, choices=MaritalStatus.choices, blank=True)
+    household_address = models.CharField(_("household registration address"), max_length=200, blank=True)
+    address = models.CharField(_("residence"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    township = models.ForeignKey(
+        Region, models.PROTECT, related_name="persons", db_index=False, verbose_name=_("township")
+    )
+    drug_types = models.CharField(_("drug types"), max_length=200, blank=True)
+    injecting = models.BooleanField(_("injects drugs"), default=False)
+    first_use_on = models.DateField(_("first use date"), null=True, blank=True)
+    registered_on = models.DateField(_("date first found"))
+    guardian_name = models.CharField(_("guardian or family contact"), max_length=64, blank=True)
+    guardian_phone = models.CharField(_("guardian phone"), max_length=32, blank=True)
+    hiv_status = models.CharField(
+        _("HIV status"), max_length=16, choices=InfectionStatus.choices, default=InfectionStatus.UNKNOWN
+    )
+    other_infections = models.CharField(_("other infectious diseases"), max_length=200, blank=True)
+    work_capacity = models.CharField(_("work capacity"), max_length=16, choices=WorkCapacity.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(path="township", edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [prefix_index("township", "person_township_prefix")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:person_detail", args=[self.pk])
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)

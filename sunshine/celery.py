@@ -1,0 +1,15 @@
+"""The Celery application. Every periodic schedule lives in ``beat_schedule`` below, in one place."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
+
+app = Celery("sunshine")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "worker-heartbeat": {"task": "sunshine.tasks.record_heartbeat", "schedule": 300.0},
+}

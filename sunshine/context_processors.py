@@ -1,0 +1,9 @@
+from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
+
+
+def navigation(request):
+    """What the signed-in user's role may open, for the menu (the views enforce it themselves)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"can_manage_staff": user.role in ACCOUNT_MANAGERS, "can_read_audit": user.role in AUDIT_READERS}

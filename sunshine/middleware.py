@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+# Pages an authenticated but not yet verified user may reach: the second-factor pages themselves,
+# sign-out, language switching and static files.
+_OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/")
+
+
+class TwoFactorRequiredMiddleware:
+    """Send staff who need a second factor to enrol or verify before anything else (REQUIRE_2FA)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.REQUIRE_2FA
+            and user.is_authenticated
+            and user.needs_two_factor
+            and not user.is_verified()
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Two-factor verification required."}, status=403)
+            return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

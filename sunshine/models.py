@@ -1,0 +1,204 @@
+"""Core models: the region hierarchy, staff accounts, the audit log and the worker heartbeat."""
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .access import Scope, ScopedQuerySet, township_code_of
+from .choices import AUDIT_READERS, CODE_LENGTH, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, Role
+
+URBAN_SUFFIXES = ("街道", "镇")
+
+
+def prefix_index(field: str, name: str) -> models.Index:
+    """A btree index usable by ``LIKE 'code%'`` on PostgreSQL (region prefix filters); plain elsewhere."""
+    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: "Region") -> "RegionQuerySet":
+        """The region itself and every region below it (containment is a code prefix)."""
+        return self.filter(code__startswith=region.code)
+
+    def townships(self) -> "RegionQuerySet":
+        return self.filter(level=Level.TOWNSHIP)
+
+
+class Region(models.Model):
+    """An administrative division of Guizhou, keyed by its statistical division code.
+
+    The level follows from the code's length (2 province, 4 prefecture, 6 county, 9 township) and a
+    township is urban (城镇) when its name ends in 街道 or 镇. Both are stored, filled by ``from_row``,
+    so queries can filter on them.
+    """
+
+    code = models.CharField(_("code"), max_length=12, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, db_index=True, editable=False)
+    is_urban = models.BooleanField(_("urban"), default=False, editable=False)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        indexes = [prefix_index("code", "region_code_prefix")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def level_of(code: str) -> Level:
+        try:
+            return CODE_LENGTH[len(code)]
+        except KeyError:
+            raise ValidationError(_("A region code has 2, 4, 6 or 9 digits.")) from None
+
+    @classmethod
+    def from_row(cls, code: str, name: str, parent_code: str | None) -> "Region":
+        level = cls.level_of(code)
+        return cls(
+            code=code,
+            name=name,
+            parent_id=parent_code or None,
+            level=level,
+            is_urban=level == Level.TOWNSHIP and name.endswith(URBAN_SUFFIXES),
+        )
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.code)
+
+
+class UserQuerySet(models.QuerySet):
+    def manageable_by(self, manager: "User") -> "UserQuerySet":
+        """Accounts ``manager`` may create and change: the levels below theirs in their region.
+
+        Department staff at the manager's own level and region count as below (a county office
+        keeps the accounts of the county's member-unit staff). The system administrator manages all.
+        """
+        if manager.role == Role.SYSADMIN:
+            return self.all()
+        if manager.role not in {Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER}:
+            return self.none()
+        below = [level for level, depth in LEVEL_DEPTH.items() if depth > LEVEL_DEPTH[manager.region.level]]
+        return self.filter(region__code__startswith=manager.region_id).filter(
+            models.Q(region__level__in=below) | models.Q(role=Role.DEPARTMENT_STAFF, region_id=manager.region_id)
+        )
+
+
+class StaffManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A staff account: one region, one role (DESIGN §1). The system administrator has no region."""
+
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    department = models.CharField(_("department"), max_length=32, choices=Department.choices, blank=True)
+    certificate_number = models.CharField(_("staff certificate number"), max_length=64, blank=True)
+    certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
+
+    objects = StaffManager()
+
+    class Meta:
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
+        indexes = [prefix_index("region", "user_region_prefix")]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.role == Role.SYSADMIN:
+            if self.region_id:
+                errors["region"] = _("The system administrator has no region.")
+        elif not self.region_id:
+            errors["region"] = _("Choose the region this account belongs to.")
+        else:
+            level = Region.level_of(self.region_id)
+            expected = ROLE_LEVEL.get(self.role)
+            if expected and level != expected:
+                errors["region"] = _("This role belongs to a %(level)s-level region.") % {"level": expected.label}
+        if self.role == Role.DEPARTMENT_STAFF and not self.department:
+            errors["department"] = _("Department staff must belong to a department.")
+        if self.role != Role.DEPARTMENT_STAFF and self.department:
+            errors["department"] = _("Only department staff belong to a department.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def level(self) -> Level | None:
+        return Region.level_of(self.region_id) if self.region_id else None
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """County level and above, and the system administrator, sign in with a second factor."""
+        return self.role == Role.SYSADMIN or self.level in {Level.COUNTY, Level.PREFECTURE, Level.PROVINCE}
+
+    def audit_region_code(self) -> str | None:
+        return self.region_id
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(ScopedQuerySet)):
+    def log_create(self, instance, force_log=False, **kwargs):
+        """Stamp every entry with the township (or region) the record belongs to, for scoping."""
+        kwargs.setdefault("region_id", township_code_of(instance))
+        kwargs.setdefault("event", _ACTION_EVENTS.get(kwargs.get("action"), ""))
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+
+class AuditEntry(AbstractLogEntry):
+    """One line of the append-only audit log (DESIGN §3a).
+
+    django-auditlog writes creates, updates and deletes of registered models; views of a person's
+    file, ID reveals, exports and logins are written by ``sunshine.audit``. ``region`` is the township
+    of the person concerned (or the staff member's region for logins), so the log is scoped like
+    everything else: an officer searches the entries of their own region.
+    """
+
+    class Event(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        VIEW = "view", _("viewed file")
+        REVEAL = "reveal_id", _("revealed ID number")
+        EXPORT = "export", _("exported")
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("failed sign-in")
+
+    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, db_index=False, related_name="+")
+    event = models.CharField(_("event"), max_length=16, choices=Event.choices, db_index=True)
+
+    objects = AuditEntryManager()
+    scope = Scope(path="region", read=AUDIT_READERS, edit=())
+
+    class Meta(AbstractLogEntry.Meta):
+        swappable = "AUDITLOG_LOGENTRY_MODEL"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [prefix_index("region", "audit_region_prefix")]
+
+
+_ACTION_EVENTS = {
+    AbstractLogEntry.Action.CREATE: AuditEntry.Event.CREATE,
+    AbstractLogEntry.Action.UPDATE: AuditEntry.Event.UPDATE,
+    AbstractLogEntry.Action.DELETE: AuditEntry.Event.DELETE,
+}
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a Celery worker ran the beat-scheduled heartbeat; shown on the health page."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cases import views as cases_views
+from cases.api.urls import urlpatterns as cases_api
+from cases.urls import urlpatterns as cases_urls
+
+from . import views
+from .api.urls import urlpatterns as core_api
+
+# One API namespace ("api") assembled here, at the project level, so that the core never imports
+# the apps above it.
+api_urls = ([*core_api, *cases_api], "api")
+
+urlpatterns = [
+    path("", cases_views.HomeView.as_view(), name="home"),
+    path("health/", views.HealthView.as_view(), name="health"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
+    path("accounts/staff/", views.StaffListView.as_view(), name="staff_list"),
+    path("accounts/staff/new/", views.StaffCreateView.as_view(), name="staff_create"),
+    path("accounts/staff/<int:pk>/", views.StaffUpdateView.as_view(), name="staff_update"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/", include((cases_urls, "cases"))),
+    path("api/v1/", include(api_urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,175 @@
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .choices import ACCOUNT_MANAGERS
+from .forms import StaffForm, TokenForm
+from .models import AuditEntry, User, WorkerHeartbeat
+from .services import staff_save
+
+RECOVERY_CODE_COUNT = 10
+
+
+class HealthView(View):
+    """Liveness for load balancers and operators: database reachable, Celery mode, last worker heartbeat."""
+
+    def get(self, request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
+        return JsonResponse(
+            {
+                "database": "ok",
+                "celery": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "worker",
+                "last_worker_heartbeat": beat.seen_at.isoformat() if beat else None,
+            }
+        )
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+class TwoFactorView(LoginRequiredMixin, FormView):
+    """Enrol a TOTP authenticator (QR code, then recovery codes) or verify with one after sign-in."""
+
+    template_name = "registration/two_factor.html"
+    form_class = TokenForm
+
+    def _confirmed(self) -> bool:
+        return TOTPDevice.objects.filter(user=self.request.user, confirmed=True).exists()
+
+    def _enrolment_device(self) -> TOTPDevice:
+        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
+        return device or TOTPDevice.objects.create(user=self.request.user, name="authenticator", confirmed=False)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = _safe_next(self.request, reverse("home"))
+        if not self._confirmed():
+            device = self._enrolment_device()
+            context["enrolling"] = True
+            context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+            context["secret"] = base64.b32encode(device.bin_key).decode()
+        return context
+
+    def form_valid(self, form):
+        token = form.cleaned_data["token"].replace(" ", "")
+        user = self.request.user
+        if self._confirmed():
+            device = match_token(user, token)
+            if device is None:
+                form.add_error("token", _("This code is wrong or has expired."))
+                return self.form_invalid(form)
+            otp_login(self.request, device)
+            return redirect(_safe_next(self.request, reverse("home")))
+        device = self._enrolment_device()
+        if not device.verify_token(token):
+            form.add_error("token", _("This code is wrong or has expired."))
+            return self.form_invalid(form)
+        with transaction.atomic():
+            device.confirmed = True
+            device.save()
+            recovery, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
+            recovery.token_set.all().delete()
+            codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+            StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+        otp_login(self.request, device)
+        return render(
+            self.request,
+            "registration/recovery_codes.html",
+            {"codes": codes, "next": _safe_next(self.request, reverse("home"))},
+        )
+
+
+class AccountManagerMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role not in ACCOUNT_MANAGERS:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StaffListView(AccountManagerMixin, ListView):
+    template_name = "sunshine/staff_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        accounts = User.objects.manageable_by(self.request.user).select_related("region").order_by("region", "username")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            accounts = accounts.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+        return accounts
+
+
+class StaffCreateView(AccountManagerMixin, FormView):
+    template_name = "sunshine/staff_form.html"
+    form_class = StaffForm
+    success_url = reverse_lazy("staff_list")
+
+    def get_account(self) -> User:
+        return User()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "manager": self.request.user, "instance": self.get_account()}
+
+    def form_valid(self, form):
+        staff_save(manager=self.request.user, account=form.instance, password=form.cleaned_data.get("password"))
+        messages.success(self.request, _("Account %(username)s saved.") % {"username": form.instance.username})
+        return super().form_valid(form)
+
+
+class StaffUpdateView(StaffCreateView):
+    def get_account(self) -> User:
+        return get_object_or_404(User.objects.manageable_by(self.request.user), pk=self.kwargs["pk"])
+
+
+class AuditLogView(LoginRequiredMixin, ListView):
+    """The audit log of the viewer's region, searchable by text, event and date."""
+
+    template_name = "sunshine/audit_log.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        entries = AuditEntry.objects.visible_to(self.request.user).select_related("actor", "content_type", "region")
+        params = self.request.GET
+        if query := params.get("q", "").strip():
+            entries = entries.filter(Q(object_repr__icontains=query) | Q(actor__username__icontains=query))
+        if event := params.get("event"):
+            entries = entries.filter(event=event)
+        if since := params.get("from"):
+            entries = entries.filter(timestamp__date__gte=since)
+        if until := params.get("to"):
+            entries = entries.filter(timestamp__date__lte=until)
+        return entries
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "events": AuditEntry.Event.choices}

@@ -1,0 +1,175 @@
+"""The named cast every test uses (house style: Alice owns, Bob is on the team, Charlie sees nothing).
+
+Regions are real Guizhou divisions, loaded once per database:
+
+- township A and township B: two townships of 南明区 (520102), 贵阳市 (5201)
+- township C: a township of 云岩区 (520103), the other county of the same prefecture
+- township Z: a township of 红花岗区 (520302), 遵义市 (5203), another prefecture
+
+Who must see which person (the permission matrix asserts exactly this table):
+
+| user                 | region          | sees persons  |
+|----------------------|-----------------|---------------|
+| worker_a             | township A      | a             |
+| worker_b             | township B      | b             |
+| police_a             | township A      | a             |
+| county_officer       | 520102          | a, b          |
+| other_county_officer | 520103          | c             |
+| prefecture_officer   | 5201            | a, b, c       |
+| province_officer     | 52              | a, b, c, z    |
+| hr_staff             | 520102 (HR)     | none          |
+| sysadmin             | (none)          | none          |
+"""
+
+import io
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+
+import pytest
+from django.core.management import call_command
+
+from sunshine.models import Region
+
+from .factories import PersonFactory, StaffFactory
+
+COUNTY = "520102"
+OTHER_COUNTY = "520103"
+PREFECTURE = "5201"
+OTHER_PREFECTURE_COUNTY = "520302"
+
+SEES = {
+    "worker_a": {"a"},
+    "worker_b": {"b"},
+    "police_a": {"a"},
+    "county_officer": {"a", "b"},
+    "other_county_officer": {"c"},
+    "prefecture_officer": {"a", "b", "c"},
+    "province_officer": {"a", "b", "c", "z"},
+    "hr_staff": set(),
+    "sysadmin": set(),
+}
+# Who may change a person of their scope (DESIGN §1).
+PERSON_EDITORS = {"worker_a", "worker_b", "county_officer", "other_county_officer"}
+CAST = list(SEES)
+
+
+@pytest.fixture(autouse=True)
+def _regions(request):
+    """Real divisions in every database a test uses (transactional tests flush them, so reload)."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if uses_db and not Region.objects.exists():
+        call_command("load_regions", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Most tests are about something else; the two-factor tests switch it back on."""
+    settings.REQUIRE_2FA = False
+    # Serve static files from the source folders (production uses the collected, hashed manifest).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _townships(county: str) -> list[Region]:
+    return list(Region.objects.filter(parent_id=county).order_by("code")[:2])
+
+
+@pytest.fixture
+def township_a(db):
+    return _townships(COUNTY)[0]
+
+
+@pytest.fixture
+def township_b(db):
+    return _townships(COUNTY)[1]
+
+
+@pytest.fixture
+def township_c(db):
+    return _townships(OTHER_COUNTY)[0]
+
+
+@pytest.fixture
+def township_z(db):
+    return _townships(OTHER_PREFECTURE_COUNTY)[0]
+
+
+@pytest.fixture
+def worker_a(township_a):
+    return StaffFactory(username="worker_a", role="township_worker", region=township_a)
+
+
+@pytest.fixture
+def worker_b(township_b):
+    return StaffFactory(username="worker_b", role="township_worker", region=township_b)
+
+
+@pytest.fixture
+def police_a(township_a):
+    return StaffFactory(username="police_a", role="community_police", region=township_a)
+
+
+@pytest.fixture
+def county_officer(db):
+    return StaffFactory(username="county_officer", role="county_officer", region_id=COUNTY)
+
+
+@pytest.fixture
+def other_county_officer(db):
+    return StaffFactory(username="other_county_officer", role="county_officer", region_id=OTHER_COUNTY)
+
+
+@pytest.fixture
+def prefecture_officer(db):
+    return StaffFactory(username="prefecture_officer", role="prefecture_officer", region_id=PREFECTURE)
+
+
+@pytest.fixture
+def province_officer(db):
+    return StaffFactory(username="province_officer", role="province_officer", region_id="52")
+
+
+@pytest.fixture
+def hr_staff(db):
+    return StaffFactory(username="hr_staff", role="department_staff", department="hr", region_id=COUNTY)
+
+
+@pytest.fixture
+def sysadmin(db):
+    return StaffFactory(username="sysadmin", role="sysadmin", region=None, is_staff=True)
+
+
+@pytest.fixture
+def cast(request):
+    """Every member of the cast, by name."""
+    return {name: request.getfixturevalue(name) for name in CAST}
+
+
+@pytest.fixture
+def person_a(township_a):
+    return PersonFactory(name="甲某", township=township_a)
+
+
+@pytest.fixture
+def person_b(township_b):
+    return PersonFactory(name="乙某", township=township_b)
+
+
+@pytest.fixture
+def person_c(township_c):
+    return PersonFactory(name="丙某", township=township_c)
+
+
+@pytest.fixture
+def person_z(township_z):
+    return PersonFactory(name="丁某", township=township_z)
+
+
+@pytest.fixture
+def persons(person_a, person_b, person_c, person_z):
+    return {"a": person_a, "b": person_b, "c": person_c, "z": person_z}
