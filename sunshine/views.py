@@ -20,7 +20,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .choices import ACCOUNT_MANAGERS
+from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .forms import StaffForm, TokenForm
 from .models import AuditEntry, User, WorkerHeartbeat
 from .services import staff_save
@@ -111,11 +111,19 @@ class TwoFactorView(LoginRequiredMixin, FormView):
         )
 
 
-class AccountManagerMixin(LoginRequiredMixin):
+class RoleRequiredMixin(LoginRequiredMixin):
+    """A page for some roles only; what it shows is still scoped to the user's region."""
+
+    allowed_roles: frozenset = frozenset()
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role not in ACCOUNT_MANAGERS:
+        if request.user.is_authenticated and request.user.role not in self.allowed_roles:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class AccountManagerMixin(RoleRequiredMixin):
+    allowed_roles = ACCOUNT_MANAGERS
 
 
 class StaffListView(AccountManagerMixin, ListView):
@@ -152,10 +160,11 @@ class StaffUpdateView(StaffCreateView):
         return get_object_or_404(User.objects.manageable_by(self.request.user), pk=self.kwargs["pk"])
 
 
-class AuditLogView(LoginRequiredMixin, ListView):
+class AuditLogView(RoleRequiredMixin, ListView):
     """The audit log of the viewer's region, searchable by text, event and date."""
 
     template_name = "sunshine/audit_log.html"
+    allowed_roles = AUDIT_READERS
     paginate_by = 50
 
     def get_queryset(self):

@@ -52,6 +52,14 @@ SEES = {
 # Who may change a person of their scope (DESIGN §1).
 PERSON_EDITORS = {"worker_a", "worker_b", "county_officer", "other_county_officer"}
 CAST = list(SEES)
+# Whose accounts each account manager keeps (DESIGN §1: the levels below, in their own region).
+MANAGES = {
+    "county_officer": {"worker_a", "worker_b", "police_a", "hr_staff"},
+    "other_county_officer": set(),
+    "prefecture_officer": {"worker_a", "worker_b", "police_a", "hr_staff", "county_officer", "other_county_officer"},
+    "province_officer": set(SEES) - {"province_officer", "sysadmin"},
+    "sysadmin": set(SEES),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +77,8 @@ def _test_settings(settings):
     """Most tests are about something else; the two-factor tests switch it back on."""
     settings.REQUIRE_2FA = False
     # Serve static files from the source folders (production uses the collected, hashed manifest).
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,126 @@
+"""The permission matrix: every route × every member of the cast × in-scope and out-of-scope objects."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import CAST, MANAGES, PERSON_EDITORS, SEES
+from .permission_matrix import (
+    EXCLUDED,
+    EXCLUDED_NAMESPACES,
+    ROUTES,
+    PersonRoute,
+    Public,
+    Roles,
+    SignedIn,
+    StaffRoute,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _route_names(patterns=None, namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace not in EXCLUDED_NAMESPACES:
+                yield from _route_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_route_is_in_the_matrix():
+    routes = set(_route_names()) - EXCLUDED
+    assert routes - set(ROUTES) == set(), "add these routes to tests/permission_matrix.py"
+    assert set(ROUTES) - routes == set(), "the matrix names routes that no longer exist"
+
+
+def _call(client, method, url):
+    return getattr(client, method)(url)
+
+
+def _anonymous_refused(response, name):
+    if name.startswith("api:") or name in {"schema", "api_docs"}:
+        return response.status_code in {401, 403}
+    return response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+MATRIX = [(name, spec) for name, spec in ROUTES.items()]
+
+
+@pytest.mark.parametrize(("name", "spec"), MATRIX, ids=[name for name, _ in MATRIX])
+def test_permission_matrix(name, spec, client, cast, persons):
+    for who in [None, *CAST]:
+        client.logout()
+        user = cast.get(who)
+        if user is not None:
+            client.force_login(user)
+        if isinstance(spec, Public):
+            url = reverse(name)
+            expected = spec.signed_in if who and spec.signed_in else spec.ok
+            assert _call(client, spec.method, url).status_code == expected, (name, who)
+        elif isinstance(spec, SignedIn):
+            response = _call(client, spec.method, reverse(name, kwargs=spec.kwargs))
+            if who is None:
+                assert _anonymous_refused(response, name), (name, response.status_code)
+                continue
+            assert response.status_code == 200, (name, who, response.status_code)
+            if spec.lists_persons:
+                body = response.content.decode()
+                for key, person in persons.items():
+                    assert (person.name in body) == (key in SEES[who]), (name, who, key)
+        elif isinstance(spec, Roles):
+            response = _call(client, spec.method, reverse(name))
+            if who is None:
+                assert _anonymous_refused(response, name), (name, response.status_code)
+                continue
+            assert response.status_code == (200 if who in spec.roles else 403), (name, who, response.status_code)
+        elif isinstance(spec, PersonRoute):
+            for key, person in persons.items():
+                response = _call(client, spec.method, reverse(name, kwargs={"pk": person.pk}))
+                if who is None:
+                    assert _anonymous_refused(response, name), (name, response.status_code)
+                    continue
+                if key not in SEES[who]:
+                    expected = 404
+                elif spec.edit and who not in PERSON_EDITORS:
+                    expected = 403
+                else:
+                    expected = spec.ok
+                assert response.status_code == expected, (name, who, key, response.status_code)
+                if expected == 200 and spec.method == "get":
+                    assert person.name in response.content.decode()
+            # an id that does not exist answers exactly like one the user may not see
+            if who is not None:
+                assert _call(client, spec.method, reverse(name, kwargs={"pk": 10**9})).status_code == 404
+        elif isinstance(spec, StaffRoute):
+            for target in CAST:
+                response = client.get(reverse(name, kwargs={"pk": cast[target].pk}))
+                if who is None:
+                    assert _anonymous_refused(response, name)
+                    continue
+                if who not in MANAGES:
+                    assert response.status_code == 403, (name, who, target)
+                else:
+                    assert response.status_code == (200 if target in MANAGES[who] else 404), (name, who, target)
+        else:  # pragma: no cover
+            raise AssertionError(f"unknown route spec {spec!r}")
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_api_writes_follow_the_scope(who, client, cast, persons):
+    """PATCH on every person: editors in scope 200, viewers 403, everybody else 404; nothing changes otherwise."""
+    client.force_login(cast[who])
+    for key, person in persons.items():
+        response = client.patch(
+            reverse("api:person-detail", kwargs={"pk": person.pk}),
+            {"notes": f"by {who}"},
+            content_type="application/json",
+        )
+        if key not in SEES[who]:
+            assert response.status_code == 404
+        elif who not in PERSON_EDITORS:
+            assert response.status_code == 403
+        else:
+            assert response.status_code == 200, response.content
+        person.refresh_from_db()
+        assert (person.notes == f"by {who}") == (response.status_code == 200)
