@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.models import Region, User
 
+from .choices import InfectionStatus
 from .models import Person
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,8 +28,13 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = township_choices(user)
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
-        if not show_health:
+        if show_health:
+            self.fields["hiv_status"].required = False
+        else:
             del self.fields["hiv_status"], self.fields["other_infections"]
+
+    def clean_hiv_status(self):
+        return self.cleaned_data["hiv_status"] or InfectionStatus.UNKNOWN
 
 
 class PersonSearchForm(forms.Form):

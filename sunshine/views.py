@@ -21,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
+from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
 from .models import AuditEntry, User, WorkerHeartbeat
 from .services import staff_save
@@ -169,16 +170,8 @@ class AuditLogView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         entries = AuditEntry.objects.visible_to(self.request.user).select_related("actor", "content_type", "region")
-        params = self.request.GET
-        if query := params.get("q", "").strip():
-            entries = entries.filter(Q(object_repr__icontains=query) | Q(actor__username__icontains=query))
-        if event := params.get("event"):
-            entries = entries.filter(event=event)
-        if since := params.get("from"):
-            entries = entries.filter(timestamp__date__gte=since)
-        if until := params.get("to"):
-            entries = entries.filter(timestamp__date__lte=until)
-        return entries
+        self.filterset = AuditEntryFilter(self.request.GET, queryset=entries)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "events": AuditEntry.Event.choices}
+        return {**super().get_context_data(**kwargs), "filter": self.filterset}
