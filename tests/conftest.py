@@ -85,6 +85,14 @@ def _test_settings(settings):
     }
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """In CI the real services are there, so a skipped test is a failure, not a pass."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("CI") and reporter is not None and reporter.stats.get("skipped"):
+        reporter.write_line(f"CI: {len(reporter.stats['skipped'])} test(s) skipped; failing the run.", red=True)
+        session.exitstatus = 1
+
+
 def _townships(county: str) -> list[Region]:
     return list(Region.objects.filter(parent_id=county).order_by("code")[:2])
 

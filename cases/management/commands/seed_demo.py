@@ -1,0 +1,106 @@
+"""A synthetic demo population over real Guizhou townships. Demo only: names, IDs and events are invented."""
+
+import datetime as dt
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from stdnum.cn.ric import calc_check_digit
+
+from cases.models import Person
+from cases.services import pinyin_initials
+from sunshine.choices import Role
+from sunshine.models import Region, User
+
+DEMO_PASSWORD = "Sunshine-demo-2011"  # noqa: S105 (demo accounts only; printed by the command)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林龙吴杨石潘韦蒙罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华兰红梅"
+ETHNICITIES = ["汉族"] * 6 + ["苗族", "布依族", "侗族", "土家族", "彝族", "仡佬族", "水族"]
+DRUGS = ["海洛因", "海洛因", "甲基苯丙胺（冰毒）", "氯胺酮", "大麻", "海洛因、甲基苯丙胺（冰毒）"]
+# Address codes printed on IDs, including codes retired since issue (5222 铜仁地区, 5224 毕节地区).
+ADDRESS_CODES = ["520102", "520103", "520111", "520112", "520302", "520402", "522201", "522401", "522601", "522701"]
+
+# Demo accounts: username → (role, region code, department).
+STAFF = {
+    "demo_worker": (Role.TOWNSHIP_WORKER, "520102016", ""),
+    "demo_police": (Role.COMMUNITY_POLICE, "520102016", ""),
+    "demo_worker2": (Role.TOWNSHIP_WORKER, "520102017", ""),
+    "demo_county": (Role.COUNTY_OFFICER, "520102", ""),
+    "demo_prefecture": (Role.PREFECTURE_OFFICER, "5201", ""),
+    "demo_province": (Role.PROVINCE_OFFICER, "52", ""),
+    "demo_hr": (Role.DEPARTMENT_STAFF, "520102", "hr"),
+    "demo_civil": (Role.DEPARTMENT_STAFF, "520102", "civil_affairs"),
+    "demo_health": (Role.DEPARTMENT_STAFF, "520102", "health"),
+    "demo_admin": (Role.SYSADMIN, None, ""),
+}
+
+
+def demo_id_number(rng: random.Random, born: dt.date) -> str:
+    body = f"{rng.choice(ADDRESS_CODES)}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return body + calc_check_digit(body + "0")
+
+
+class Command(BaseCommand):
+    help = "Create demo staff accounts (one per role) and a synthetic population. Idempotent for a given seed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=2011)
+
+    @transaction.atomic
+    def handle(self, *args, persons: int, seed: int, **options):
+        self._staff()
+        created = self._persons(persons, seed)
+        self.stdout.write(f"{created} persons created ({Person.objects.count()} in all).")
+        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only):")
+        for username, (role, region, _department) in STAFF.items():
+            self.stdout.write(f"  {username:16} {role.label} {region or ''}")
+
+    def _staff(self):
+        for username, (role, region, department) in STAFF.items():
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "role": role,
+                    "region_id": region,
+                    "department": department,
+                    "is_staff": role == Role.SYSADMIN,
+                },
+            )
+            if created:
+                user.full_name = username
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+
+    def _persons(self, count: int, seed: int) -> int:
+        rng = random.Random(seed)
+        # Most of the demo population lives in Guiyang, where the demo accounts are; the rest spread out.
+        home = list(Region.objects.townships().filter(code__startswith="520102"))
+        elsewhere = list(Region.objects.townships())
+        today = dt.date.today()
+        people = []
+        for _i in range(count):
+            born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40))
+            number = demo_id_number(rng, born)
+            found = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange((today - dt.date(2008, 1, 1)).days))
+            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _g in range(rng.choice((1, 2))))
+            people.append(
+                Person(
+                    id_number=number,
+                    name=name,
+                    name_initials=pinyin_initials(name),
+                    sex="M" if int(number[16]) % 2 else "F",
+                    birth_date=born,
+                    ethnicity=rng.choice(ETHNICITIES),
+                    township=rng.choice(home if rng.random() < 0.6 else elsewhere),
+                    drug_types=rng.choice(DRUGS),
+                    injecting=rng.random() < 0.3,
+                    first_use_on=found - dt.timedelta(days=rng.randrange(30, 3000)),
+                    registered_on=found,
+                    address=f"{rng.randrange(1, 300)}号",
+                    phone=f"13{rng.randrange(10**9):09d}",
+                )
+            )
+        before = Person.objects.count()
+        Person.objects.bulk_create(people, ignore_conflicts=True, batch_size=1000)
+        return Person.objects.count() - before

@@ -1,0 +1,69 @@
+"""Static rules that keep region scoping in one place (DESIGN §2, house style "Scoping")."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+
+from cases.models import Person
+from sunshine.access import ScopedQuerySet
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ["sunshine", "cases", "training", "placement", "welfare", "reporting"]
+# Writes (services), model definitions, commands and the mechanism itself may use the raw manager.
+ALLOWED = {"models.py", "services.py", "access.py", "audit.py"}
+ALLOWED_DIRS = {"migrations", "management"}
+
+
+def scoped_models():
+    return [model for model in apps.get_models() if hasattr(model, "scope")]
+
+
+def unscoped_reads(text: str) -> list[str]:
+    """Lines reading a personal model through its manager without visible_to()/editable_by()."""
+    names = "|".join(model.__name__ for model in scoped_models())
+    raw = re.compile(rf"\b({names})\.(objects|_default_manager)\b(?!\.(visible_to|editable_by)\()")
+    return [line.strip() for line in text.splitlines() if raw.search(line)]
+
+
+def test_every_personal_model_declares_its_scope():
+    """A model that points at a person or a township holds personal data and must be scoped."""
+    for model in apps.get_models():
+        personal = any(
+            getattr(f, "related_model", None) is Person or f.name == "township"
+            for f in model._meta.get_fields()
+            if f.concrete
+        )
+        if personal:
+            assert hasattr(model, "scope"), f"{model.__name__} reaches a person or township but declares no scope"
+    for model in scoped_models():
+        assert isinstance(model.objects.all(), ScopedQuerySet), model
+
+
+def _sources():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if path.name in ALLOWED or ALLOWED_DIRS & set(path.relative_to(ROOT).parts):
+                continue
+            yield path
+
+
+def test_no_view_serializer_or_report_reads_a_personal_model_unscoped():
+    offences = [f"{path.relative_to(ROOT)}: {line}" for path in _sources() for line in unscoped_reads(path.read_text())]
+    assert offences == []
+
+
+def test_the_rule_catches_raw_reads():
+    assert unscoped_reads("x = Person.objects.filter(pk=1)\ny = Person.objects.visible_to(u)") == [
+        "x = Person.objects.filter(pk=1)"
+    ]
+    assert unscoped_reads("AuditEntry._default_manager.all()") == ["AuditEntry._default_manager.all()"]
+
+
+@pytest.mark.parametrize("model", scoped_models(), ids=lambda m: m.__name__)
+def test_no_personal_model_is_in_django_admin(model):
+    """The system administrator uses the admin and must see no personal data."""
+    assert model not in admin.site._registry
