@@ -1,10 +1,22 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.models import Region, User
 
-from .choices import InfectionStatus
-from .models import Person
+from .choices import EndReason, InfectionStatus
+from .models import (
+    Absence,
+    Counselling,
+    DrugUseFinding,
+    HelpGroupMember,
+    Leave,
+    Measure,
+    Person,
+    StatusEvent,
+    UrineTest,
+    Visit,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,3 +55,72 @@ class PersonSearchForm(forms.Form):
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": _("Name, ID number or pinyin initials")}),
     )
+
+
+def _dated(fields: list[str], model) -> dict:
+    return {name: DATE for name in fields if isinstance(model._meta.get_field(name), models.DateField)}
+
+
+# The records a worker logs in a few taps: model and the fields of its quick form, by URL slug.
+RECORD_KINDS = {
+    "visit": (Visit, ["visited_on", "kind", "whereabouts_confirmed", "visitors", "findings"]),
+    "urine-test": (UrineTest, ["tested_on", "kind", "result", "substance"]),
+    "finding": (DrugUseFinding, ["found_on", "source", "details"]),
+    "counselling": (Counselling, ["held_on", "kind", "counsellor", "notes"]),
+    "leave": (Leave, ["leave_from", "leave_until", "destination", "reason", "returned_on"]),
+    "absence": (Absence, ["left_on", "returned_on", "notes"]),
+    "status": (StatusEvent, ["kind", "occurred_on", "notes"]),
+    "helper": (HelpGroupMember, ["role", "name", "phone", "joined_on", "left_on"]),
+}
+
+
+def record_form_class(kind: str) -> type[forms.ModelForm]:
+    model, fields = RECORD_KINDS[kind]
+    return forms.modelform_factory(model, fields=fields, widgets=_dated(fields, model))
+
+
+class MeasureOrderForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "kind", "authority", "order_number", "ordered_on", "reported_on", "agreement_on", "started_on",
+            "term_months", "extension_months", "pregnant", "nursing_infant", "notes",
+        ]  # fmt: skip
+        widgets = {name: DATE for name in ("ordered_on", "reported_on", "agreement_on", "started_on")}
+
+
+class MeasureReportForm(forms.Form):
+    reported_on = forms.DateField(label=_("report date"), widget=DATE)
+    agreement_on = forms.DateField(label=_("agreement date"), widget=DATE, required=False)
+
+
+class MeasureCloseForm(forms.Form):
+    ended_on = forms.DateField(label=_("end date"), widget=DATE)
+    end_reason = forms.ChoiceField(label=_("end reason"), choices=EndReason.choices)
+
+
+class MeasureEscalateForm(forms.Form):
+    decided_on = forms.DateField(label=_("decision date"), widget=DATE)
+    authority = forms.CharField(label=_("deciding authority"), max_length=100, required=False)
+    order_number = forms.CharField(label=_("order number"), max_length=64, required=False)
+
+
+class DischargeNoticeForm(forms.Form):
+    notified_on = forms.DateField(label=_("township told of discharge on"), widget=DATE)
+
+
+class TransferForm(forms.Form):
+    to_township = forms.ModelChoiceField(
+        label=_("to township"), queryset=Region.objects.townships(), to_field_name="code"
+    )
+    requested_on = forms.DateField(label=_("requested on"), widget=DATE)
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+
+class TransferDecisionForm(forms.Form):
+    effective_on = forms.DateField(label=_("effective on"), widget=DATE, required=False)
+    notes = forms.CharField(label=_("decision notes"), max_length=200, required=False)
+
+
+class AlertDecisionForm(forms.Form):
+    decision = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,19 +1,24 @@
 """Reads of the cases app: every one takes the viewer and starts from ``visible_to``."""
 
+import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from sunshine.models import User
 
-from .models import HEALTH_READERS, Person
+from .choices import EndReason, ScheduledActivity, StatusKind
+from .models import HEALTH_READERS, Measure, Person, ScheduleRule, StatusEvent, UrineTest, Visit
 
 _ID_FRAGMENT = re.compile(r"^[0-9]{4,17}[0-9xX]?$")
 
 
 def may_see_health(user: User) -> bool:
     """HIV and infection status: the person's township worker and county officers only (DESIGN §3)."""
-    return user.role in HEALTH_READERS
+    return getattr(user, "role", None) in HEALTH_READERS
 
 
 def person_list(*, user: User, query: str = "") -> QuerySet[Person]:
@@ -25,3 +30,116 @@ def person_list(*, user: User, query: str = "") -> QuerySet[Person]:
     if _ID_FRAGMENT.match(query):
         return persons.filter(id_number__endswith=query.upper())
     return persons.filter(Q(name__contains=query) | Q(name_initials__startswith=query.lower()))
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing on a worker's list: what, for whom, due when."""
+
+    person: Person
+    kind: str
+    due_on: dt.date
+    label: str
+
+    def overdue_days(self, today: dt.date) -> int:
+        return (today - self.due_on).days
+
+
+WorkSource = Callable[..., list[WorkItem]]
+_work_sources: list[WorkSource] = []
+
+
+def register_work_source(source: WorkSource) -> WorkSource:
+    """Apps above ``cases`` (placement follow-ups) add their due items to the work list."""
+    _work_sources.append(source)
+    return source
+
+
+WORK_HORIZON_DAYS = 7  # "due this week"
+EXPIRY_NOTICE_DAYS = 30
+# While detained, imprisoned or lost, tests and visits are not due (the clock still runs).
+ABSENT_KINDS = (StatusKind.DETAINED, StatusKind.IMPRISONED, StatusKind.LOST)
+PRESENT_KINDS = (StatusKind.RELEASED, StatusKind.FOUND)
+
+
+def work_list(*, user: User, today: dt.date | None = None) -> list[WorkItem]:
+    """What is overdue or due within a week in the user's scope, most urgent (earliest due) first."""
+    today = today or dt.date.today()
+    items = [item for source in _work_sources for item in source(user=user, today=today)]
+    return sorted(items, key=lambda item: (item.due_on, item.person.name))
+
+
+@register_work_source
+def _scheduled_work(*, user: User, today: dt.date) -> list[WorkItem]:
+    """Urine tests and visits by the schedule of each active community measure's current year."""
+    rules = {(rule.activity, rule.measure_year): rule.interval_days for rule in ScheduleRule.objects.all()}
+    measures = list(Measure.objects.visible_to(user).community().active_on(today).select_related("person__township"))
+    persons = [measure.person_id for measure in measures]
+    last = {
+        ScheduledActivity.URINE_TEST: dict(
+            UrineTest.objects.visible_to(user)
+            .filter(person_id__in=persons, tested_on__lte=today)
+            .values("person_id")
+            .annotate(last=Max("tested_on"))
+            .values_list("person_id", "last")
+        ),
+        ScheduledActivity.VISIT: dict(
+            Visit.objects.visible_to(user)
+            .filter(person_id__in=persons, visited_on__lte=today)
+            .values("person_id")
+            .annotate(last=Max("visited_on"))
+            .values_list("person_id", "last")
+        ),
+    }
+    away = _away(user=user, person_ids=persons, today=today)
+    items = []
+    for measure in measures:
+        if measure.person_id in away:
+            continue
+        year = min(measure.year_on(today), max(year for _a, year in rules) if rules else 3)
+        for activity, label in ScheduledActivity.choices:
+            interval = rules.get((activity, year))
+            if interval is None:
+                continue
+            due = max(last[activity].get(measure.person_id) or measure.started_on, measure.started_on)
+            due += dt.timedelta(days=interval)
+            if due <= today + dt.timedelta(days=WORK_HORIZON_DAYS):
+                items.append(WorkItem(measure.person, activity, due, label))
+    return items
+
+
+def _away(*, user: User, person_ids: list[int], today: dt.date) -> set[int]:
+    """Persons whose latest whereabouts event says they are detained, imprisoned or lost."""
+    latest: dict[int, str] = {}
+    events = (
+        StatusEvent.objects.visible_to(user)
+        .filter(person_id__in=person_ids, occurred_on__lte=today, kind__in=ABSENT_KINDS + PRESENT_KINDS)
+        .order_by("occurred_on", "id")
+        .values_list("person_id", "kind")
+    )
+    for person_id, kind in events:
+        latest[person_id] = kind
+    return {person_id for person_id, kind in latest.items() if kind in ABSENT_KINDS}
+
+
+@register_work_source
+def _measure_work(*, user: User, today: dt.date) -> list[WorkItem]:
+    """15-day reports awaited, measures about to expire, discharge notices owed."""
+    measures = Measure.objects.visible_to(user).community().select_related("person__township")
+    items = []
+    for measure in measures.filter(reported_on__isnull=True, ended_on__isnull=True, ordered_on__isnull=False):
+        items.append(WorkItem(measure.person, "report", measure.report_deadline, _("15-day report")))
+    for measure in measures.active_on(today):
+        end = measure.planned_end
+        if end and end <= today + dt.timedelta(days=EXPIRY_NOTICE_DAYS):
+            items.append(WorkItem(measure.person, "expiry", end, _("Measure expires")))
+    owed = measures.filter(
+        end_reason=EndReason.COMPLETED,
+        discharge_notified_on__isnull=True,
+        ended_on__gte=today - dt.timedelta(days=365),
+    )
+    for measure in owed:
+        items.append(
+            WorkItem(measure.person, "discharge_notice", measure.discharge_notice_deadline, _("Discharge notice"))
+        )
+    return items

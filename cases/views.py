@@ -1,30 +1,114 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sunshine.access import ensure_editable
 from sunshine.audit import audit_event
+from sunshine.choices import Role
 from sunshine.models import AuditEntry
 
-from .forms import PersonForm, PersonSearchForm
-from .models import Person
-from .selectors import may_see_health, person_list
-from .services import person_register, person_update
+from . import services
+from .choices import TransferStatus
+from .forms import (
+    RECORD_KINDS,
+    AlertDecisionForm,
+    DischargeNoticeForm,
+    MeasureCloseForm,
+    MeasureEscalateForm,
+    MeasureOrderForm,
+    MeasureReportForm,
+    PersonForm,
+    PersonSearchForm,
+    TransferDecisionForm,
+    TransferForm,
+    record_form_class,
+)
+from .models import Alert, Measure, Person, Transfer
+from .pathway import PATHWAY, pathway_stage, pathway_stages
+from .selectors import may_see_health, person_list, work_list
+from .timeline import timeline
+
+COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field where the form has one, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):
+    """A form whose valid data goes to a service: form → service → redirect.
+
+    ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``allowed_roles``
+    then answers 403 to those who see it but whose role may not act.
+    """
+
+    template_name = "cases/action_form.html"
+    title = ""
+    allowed_roles: frozenset | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        if self.allowed_roles is not None and request.user.role not in self.allowed_roles:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        return None
+
+    def run(self, form):
+        """Call the service; return what to redirect to."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            target = self.run(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(target)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": self.title, "object": self.object}
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """The signed-in user's start page."""
+    """The work list: overdue and due this week, open alerts and transfers awaiting this user."""
 
     template_name = "cases/home.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_register": Person.scope.may_edit(self.request.user)}
+        user, today = self.request.user, dt.date.today()
+        items = work_list(user=user, today=today)
+        stages = pathway_stages({item.person.pk for item in items}, today)
+        return {
+            **super().get_context_data(**kwargs),
+            "today": today,
+            "overdue": [(item, stages[item.person.pk]) for item in items if item.due_on < today],
+            "due": [(item, stages[item.person.pk]) for item in items if item.due_on >= today],
+            "alerts": Alert.objects.visible_to(user).filter(acknowledged_on__isnull=True).select_related("person")[:50],
+            "transfers": Transfer.objects.visible_to(user)
+            .filter(status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
+            .select_related("person", "from_township", "to_township")[:50],
+            "can_register": Person.scope.may_edit(user),
+        }
 
 
 class PersonListView(LoginRequiredMixin, ListView):
@@ -33,15 +117,18 @@ class PersonListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.search = PersonSearchForm(self.request.GET)
-        query = self.search.data.get("q", "")
-        return person_list(user=self.request.user, query=query)
+        return person_list(user=self.request.user, query=self.search.data.get("q", ""))
 
     def get_context_data(self, **kwargs):
-        can_register = Person.scope.may_edit(self.request.user)
-        return {**super().get_context_data(**kwargs), "search": self.search, "can_register": can_register}
+        context = super().get_context_data(**kwargs)
+        stages = pathway_stages([person.pk for person in context["object_list"]])
+        context["rows"] = [(person, stages[person.pk]) for person in context["object_list"]]
+        return {**context, "search": self.search, "can_register": Person.scope.may_edit(self.request.user)}
 
 
 class PersonDetailView(LoginRequiredMixin, DetailView):
+    """The person's file: pathway stage, measures with their clocks, help group, timeline."""
+
     template_name = "cases/person_detail.html"
 
     def get_object(self, queryset=None):
@@ -51,11 +138,26 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
         return person
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, person = self.request.user, self.object
         return {
             **super().get_context_data(**kwargs),
+            "today": dt.date.today(),
             "show_health": may_see_health(user),
-            "can_edit": Person.objects.editable_by(user).filter(pk=self.object.pk).exists(),
+            "can_edit": Person.objects.editable_by(user).filter(pk=person.pk).exists(),
+            "is_county": user.role == Role.COUNTY_OFFICER,
+            "stage": pathway_stage(person.pk),
+            "pathway_steps": PATHWAY,
+            "measures": Measure.objects.visible_to(user).filter(person=person),
+            "helpers": person.helpers.visible_to(user),
+            "timeline": timeline(person, user=user),
+            "record_kinds": [
+                (kind, model._meta.verbose_name)
+                for kind, (model, _fields) in RECORD_KINDS.items()
+                if model.scope.may_edit(user)
+            ],
+            "open_transfer": Transfer.objects.visible_to(user)
+            .filter(person=person, status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
+            .first(),
         }
 
 
@@ -65,43 +167,240 @@ class PersonRevealIdView(LoginRequiredMixin, View):
     def post(self, request, pk):
         person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
         audit_event(person, event=AuditEntry.Event.REVEAL, actor=request.user, request=request)
-        return HttpResponse(format_html('<span class="id-number">{}</span>', person.id_number))
+        return HttpResponse(format_html('<span class="mono">{}</span>', person.id_number))
 
 
-class PersonFormView(LoginRequiredMixin, FormView):
-    """Register a person (no pk) or change one (pk): form → service → redirect."""
+class PersonFormView(ServiceFormView):
+    """Register a person (no pk) or change one (pk)."""
 
     template_name = "cases/person_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if "pk" in kwargs:
-            self.person = get_object_or_404(Person.objects.visible_to(request.user), pk=kwargs["pk"])
-            ensure_editable(request.user, self.person)
-        elif Person.scope.may_edit(request.user):
-            self.person = Person()
-        else:
+    def get_object(self):
+        if "pk" in self.kwargs:
+            person = get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+            ensure_editable(self.request.user, person)
+            return person
+        if not Person.scope.may_edit(self.request.user):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return Person()
 
     def get_form(self, form_class=None):
-        return PersonForm(
-            **self.get_form_kwargs(),
-            instance=self.person,
-            user=self.request.user,
-            show_health=may_see_health(self.request.user),
-        )
+        user = self.request.user
+        return PersonForm(**self.get_form_kwargs(), instance=self.object, user=user, show_health=may_see_health(user))
 
-    def form_valid(self, form):
-        save = person_update if self.person.pk else person_register
-        try:
-            person = save(user=self.request.user, person=form.instance)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved %(name)s.") % {"name": person.name})
-        return redirect(person)
+    def run(self, form):
+        save = services.person_update if self.object.pk else services.person_register
+        return save(user=self.request.user, person=form.instance)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "person": self.person}
+        return {**super().get_context_data(**kwargs), "person": self.object}
+
+
+def _record_model(kind: str):
+    if kind not in RECORD_KINDS:
+        raise Http404
+    return RECORD_KINDS[kind][0]
+
+
+class RecordCreateView(ServiceFormView):
+    """Log a visit, test, finding... for a person: a few taps, today's date filled in."""
+
+    def get_object(self):
+        self.model = _record_model(self.kwargs["kind"])
+        person = get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        if not self.model.scope.may_edit(self.request.user):
+            raise PermissionDenied
+        return person
+
+    @property
+    def title(self):
+        return self.model._meta.verbose_name
+
+    def get_form_class(self):
+        return record_form_class(self.kwargs["kind"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.model(person=self.object)}
+
+    def get_initial(self):
+        today = dt.date.today()
+        return {self.model.date_field: today} if self.model.date_field != "created_at" else {}
+
+    def run(self, form):
+        services.record_save(user=self.request.user, record=form.instance)
+        return f"{self.object.get_absolute_url()}#timeline"
+
+
+class RecordUpdateView(RecordCreateView):
+    """Correct a record (the roles that may write it, within their scope)."""
+
+    def get_object(self):
+        self.model = _record_model(self.kwargs["kind"])
+        self.record = get_object_or_404(self.model.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        ensure_editable(self.request.user, self.record)
+        return self.record.person
+
+    def get_form_kwargs(self):
+        return {**FormView.get_form_kwargs(self), "instance": self.record}
+
+
+class MeasureOrderView(ServiceFormView):
+    title = gettext_lazy("Record a measure decision")
+    allowed_roles = COUNTY_ONLY
+    form_class = MeasureOrderForm
+
+    def get_object(self):
+        return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Measure(person=self.object)}
+
+    def run(self, form):
+        services.measure_order(user=self.request.user, measure=form.instance)
+        return self.object
+
+
+class MeasureMixin:
+    def get_object(self):
+        measures = Measure.objects.visible_to(self.request.user).select_related("person")
+        return get_object_or_404(measures, pk=self.kwargs["pk"])
+
+
+class MeasureCorrectView(MeasureMixin, ServiceFormView):
+    title = gettext_lazy("Correct a measure")
+    allowed_roles = COUNTY_ONLY
+    form_class = MeasureOrderForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def run(self, form):
+        return services.measure_correct(user=self.request.user, measure=form.instance).person
+
+
+class MeasureReportView(MeasureMixin, ServiceFormView):
+    title = gettext_lazy("Record the report and agreement")
+    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    form_class = MeasureReportForm
+
+    def run(self, form):
+        return services.measure_record_report(user=self.request.user, measure=self.object, **form.cleaned_data).person
+
+
+class MeasureCloseView(MeasureMixin, ServiceFormView):
+    title = gettext_lazy("End a measure")
+    allowed_roles = COUNTY_ONLY
+    form_class = MeasureCloseForm
+
+    def run(self, form):
+        return services.measure_close(user=self.request.user, measure=self.object, **form.cleaned_data).person
+
+
+class MeasureEscalateView(MeasureMixin, ServiceFormView):
+    title = gettext_lazy("Escalate to compulsory isolation")
+    allowed_roles = COUNTY_ONLY
+    form_class = MeasureEscalateForm
+
+    def run(self, form):
+        return services.measure_escalate(user=self.request.user, measure=self.object, **form.cleaned_data).person
+
+
+class DischargeNoticeView(MeasureMixin, ServiceFormView):
+    title = gettext_lazy("Township told of the discharge")
+    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    form_class = DischargeNoticeForm
+
+    def run(self, form):
+        notified_on = form.cleaned_data["notified_on"]
+        return services.measure_record_discharge_notice(
+            user=self.request.user, measure=self.object, notified_on=notified_on
+        ).person
+
+
+class AgreementView(MeasureMixin, LoginRequiredMixin, DetailView):
+    """The CD/CR agreement, laid out for printing."""
+
+    template_name = "cases/agreement.html"
+
+    def get_object(self, queryset=None):
+        measure = super().get_object()
+        if not measure.is_community:
+            raise Http404
+        audit_event(measure.person, event=AuditEntry.Event.EXPORT, actor=self.request.user, request=self.request)
+        return measure
+
+
+class TransferStartView(ServiceFormView):
+    title = gettext_lazy("Transfer to another township")
+    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    form_class = TransferForm
+
+    def get_object(self):
+        return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"requested_on": dt.date.today()}
+
+    def run(self, form):
+        services.transfer_start(user=self.request.user, person=self.object, **form.cleaned_data)
+        return "cases:transfer_list"
+
+
+class TransferListView(LoginRequiredMixin, ListView):
+    """Transfers in and out of the user's region, open ones first."""
+
+    template_name = "cases/transfer_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        transfers = Transfer.objects.visible_to(self.request.user)
+        return transfers.select_related("person", "from_township", "to_township").order_by("-status", "-requested_on")
+
+
+class TransferDecisionView(ServiceFormView):
+    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    form_class = TransferDecisionForm
+    action = ""
+
+    def get_object(self):
+        transfers = Transfer.objects.visible_to(self.request.user).select_related(
+            "person", "from_township", "to_township"
+        )
+        return get_object_or_404(transfers, pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"effective_on": dt.date.today()}
+
+    def run(self, form):
+        user, transfer = self.request.user, self.object
+        if self.action == "accept":
+            effective_on = form.cleaned_data["effective_on"] or dt.date.today()
+            services.transfer_accept(user=user, transfer=transfer, effective_on=effective_on)
+        elif self.action == "approve":
+            services.transfer_approve(user=user, transfer=transfer)
+        else:
+            services.transfer_reject(user=user, transfer=transfer, notes=form.cleaned_data["notes"])
+        return reverse("cases:transfer_list")
+
+
+class AlertListView(LoginRequiredMixin, ListView):
+    template_name = "cases/alert_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Alert.objects.visible_to(self.request.user).select_related("person__township", "acknowledged_by")
+
+
+class AlertAcknowledgeView(ServiceFormView):
+    title = gettext_lazy("Record the decision on this alert")
+    allowed_roles = frozenset({Role.COMMUNITY_POLICE, Role.COUNTY_OFFICER})
+    form_class = AlertDecisionForm
+
+    def get_object(self):
+        return get_object_or_404(
+            Alert.objects.visible_to(self.request.user).select_related("person"), pk=self.kwargs["pk"]
+        )
+
+    def run(self, form):
+        services.alert_acknowledge(user=self.request.user, alert=self.object, decision=form.cleaned_data["decision"])
+        return reverse("cases:alert_list")

@@ -38,13 +38,17 @@ class Scope:
     """
 
     path: str
+    also: tuple[str, ...] = ()  # further paths that also grant access (a transfer: both townships)
     read: Collection[str] = REGION_READERS
     edit: Collection[str] = ()
     departments: Collection[str] = field(default_factory=tuple)
 
-    @property
-    def lookup(self) -> str:
-        return f"{self.path}__code__startswith"  # the join is trimmed: <fk>_id LIKE 'code%'
+    def condition(self, region_code: str) -> models.Q:
+        """Rows whose region (through any of the paths) lies within ``region_code``."""
+        condition = models.Q()
+        for path in (self.path, *self.also):
+            condition |= models.Q(**{f"{path}__code__startswith": region_code})  # join trimmed: <fk>_id LIKE
+        return condition
 
     def may_read(self, user) -> bool:
         if not getattr(user, "is_authenticated", False) or not user.region_id:
@@ -64,7 +68,7 @@ class ScopedQuerySet(models.QuerySet):
         scope: Scope = self.model.scope
         if not scope.may_read(user):
             return self.none()
-        return self.filter(**{scope.lookup: user.region_id})
+        return self.filter(scope.condition(user.region_id))
 
     def editable_by(self, user) -> "ScopedQuerySet":
         if not self.model.scope.may_edit(user):

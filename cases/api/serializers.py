@@ -4,11 +4,39 @@ from rest_framework.fields import get_error_detail
 
 from sunshine.models import Region
 
-from ..models import Person
+from .. import services
+from ..models import (
+    Absence,
+    Alert,
+    Counselling,
+    DrugUseFinding,
+    HelpGroupMember,
+    Leave,
+    Measure,
+    Person,
+    StatusEvent,
+    Transfer,
+    UrineTest,
+    Visit,
+)
 from ..selectors import may_see_health
-from ..services import person_register, person_update
 
 HEALTH_FIELDS = ("hiv_status", "other_infections")
+
+
+def call_service(service, **kwargs):
+    """Run a service; its Django ValidationError becomes DRF's 400 with the same field messages."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(get_error_detail(error)) from None
+
+
+class ScopedPersonField(serializers.PrimaryKeyRelatedField):
+    """A person the caller may see; any other id is "does not exist", like a missing one."""
+
+    def get_queryset(self):
+        return Person.objects.visible_to(self.context["request"].user)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -43,13 +71,119 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
     def save(self, **kwargs):
-        user = self.context["request"].user
         person = self.instance or Person()
         for name, value in self.validated_data.items():
             setattr(person, name, value)
-        service = person_update if self.instance else person_register
-        try:
-            self.instance = service(user=user, person=person)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(get_error_detail(error)) from None
+        service = services.person_update if self.instance else services.person_register
+        self.instance = call_service(service, user=self.context["request"].user, person=person)
         return self.instance
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A day-to-day record about a person, written through ``record_save``."""
+
+    person = ScopedPersonField()
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    def save(self, **kwargs):
+        record = self.instance or self.Meta.model()
+        for name, value in self.validated_data.items():
+            setattr(record, name, value)
+        self.instance = call_service(services.record_save, user=self.context["request"].user, record=record)
+        return self.instance
+
+
+def record_serializer(model_class, record_fields):
+    meta = type("Meta", (), {"model": model_class, "fields": ["id", "person", *record_fields, "recorded_by"]})
+    return type(f"{model_class.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
+
+
+VisitSerializer = record_serializer(Visit, ["visited_on", "kind", "visitors", "findings", "whereabouts_confirmed"])
+UrineTestSerializer = record_serializer(UrineTest, ["tested_on", "kind", "result", "substance"])
+FindingSerializer = record_serializer(DrugUseFinding, ["found_on", "source", "details"])
+CounsellingSerializer = record_serializer(Counselling, ["held_on", "kind", "counsellor", "notes"])
+LeaveSerializer = record_serializer(Leave, ["leave_from", "leave_until", "destination", "reason", "returned_on"])
+AbsenceSerializer = record_serializer(Absence, ["left_on", "returned_on", "notes"])
+StatusEventSerializer = record_serializer(StatusEvent, ["kind", "occurred_on", "notes"])
+HelperSerializer = record_serializer(HelpGroupMember, ["role", "name", "phone", "joined_on", "left_on"])
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    """A measure with its derived clocks. County officers create and correct; workers record the report."""
+
+    person = ScopedPersonField()
+    report_deadline = serializers.DateField(read_only=True)
+    planned_end = serializers.DateField(read_only=True)
+    reported_late = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id", "person", "kind", "authority", "order_number", "ordered_on", "reported_on", "agreement_on",
+            "started_on", "term_months", "extension_months", "pregnant", "nursing_infant", "ended_on", "end_reason",
+            "discharge_notified_on", "notes", "report_deadline", "reported_late", "planned_end",
+        ]  # fmt: skip
+        read_only_fields = ["ended_on", "end_reason", "discharge_notified_on"]
+
+    def get_reported_late(self, measure) -> bool:
+        return measure.reported_late()
+
+    def save(self, **kwargs):
+        user = self.context["request"].user
+        if self.instance is None:
+            self.instance = call_service(services.measure_order, user=user, measure=Measure(**self.validated_data))
+            return self.instance
+        if set(self.validated_data) <= {"reported_on", "agreement_on"} and "reported_on" in self.validated_data:
+            self.instance = call_service(
+                services.measure_record_report,
+                user=user,
+                measure=self.instance,
+                reported_on=self.validated_data["reported_on"],
+                agreement_on=self.validated_data.get("agreement_on", self.instance.agreement_on),
+            )
+            return self.instance
+        for name, value in self.validated_data.items():
+            setattr(self.instance, name, value)
+        self.instance = call_service(services.measure_correct, user=user, measure=self.instance)
+        return self.instance
+
+
+class MeasureCloseSerializer(serializers.Serializer):
+    ended_on = serializers.DateField()
+    end_reason = serializers.ChoiceField(choices=Measure._meta.get_field("end_reason").choices)
+
+
+class MeasureEscalateSerializer(serializers.Serializer):
+    decided_on = serializers.DateField()
+    authority = serializers.CharField(required=False, allow_blank=True, default="")
+    order_number = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    person = ScopedPersonField()
+    from_township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    to_township = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.townships())
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id", "person", "from_township", "to_township", "requested_on", "reason", "status", "effective_on",
+            "county_approved_on", "decision_notes",
+        ]  # fmt: skip
+        read_only_fields = ["status", "effective_on", "county_approved_on", "decision_notes"]
+
+    def save(self, **kwargs):
+        self.instance = call_service(services.transfer_start, user=self.context["request"].user, **self.validated_data)
+        return self.instance
+
+
+class TransferDecisionSerializer(serializers.Serializer):
+    effective_on = serializers.DateField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = ["id", "person", "kind", "raised_on", "count", "measure", "acknowledged_on", "decision"]
+        read_only_fields = fields

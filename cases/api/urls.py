@@ -1,8 +1,19 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import PersonViewSet
+from . import views
 
 router = SimpleRouter()
-router.register("persons", PersonViewSet, basename="person")
+router.register("persons", views.PersonViewSet, basename="person")
+router.register("measures", views.MeasureViewSet, basename="measure")
+router.register("visits", views.VisitViewSet, basename="visit")
+router.register("urine-tests", views.UrineTestViewSet, basename="urine-test")
+router.register("findings", views.FindingViewSet, basename="finding")
+router.register("counselling", views.CounsellingViewSet, basename="counselling")
+router.register("leaves", views.LeaveViewSet, basename="leave")
+router.register("absences", views.AbsenceViewSet, basename="absence")
+router.register("status-events", views.StatusEventViewSet, basename="status-event")
+router.register("help-group", views.HelperViewSet, basename="helper")
+router.register("transfers", views.TransferViewSet, basename="transfer")
+router.register("alerts", views.AlertViewSet, basename="alert")
 
 urlpatterns = router.urls

@@ -1,13 +1,31 @@
+import datetime as dt
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sunshine.api.viewsets import ScopedModelViewSet
 from sunshine.audit import audit_event
 from sunshine.models import AuditEntry
 
-from ..models import Person
+from .. import services
+from ..models import (
+    Absence,
+    Alert,
+    Counselling,
+    DrugUseFinding,
+    HelpGroupMember,
+    Leave,
+    Measure,
+    Person,
+    StatusEvent,
+    Transfer,
+    UrineTest,
+    Visit,
+)
 from ..selectors import person_list
-from .serializers import PersonSerializer
+from . import serializers as s
 
 
 @extend_schema_view(
@@ -18,7 +36,7 @@ class PersonViewSet(ScopedModelViewSet):
 
     model = Person
     select_related = ("township",)
-    serializer_class = PersonSerializer
+    serializer_class = s.PersonSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -30,3 +48,103 @@ class PersonViewSet(ScopedModelViewSet):
         person = self.get_object()
         audit_event(person, event=AuditEntry.Event.VIEW, actor=request.user, request=request)
         return Response(self.get_serializer(person).data)
+
+
+class RecordViewSet(ScopedModelViewSet):
+    """Records are corrected, never deleted: a lost visit record is a serious failure."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    filterset_fields = ["person"]
+
+
+def record_viewset(model_class, serializer_class):
+    return type(
+        f"{model_class.__name__}ViewSet",
+        (RecordViewSet,),
+        {"model": model_class, "serializer_class": serializer_class, "__doc__": model_class.__doc__},
+    )
+
+
+VisitViewSet = record_viewset(Visit, s.VisitSerializer)
+UrineTestViewSet = record_viewset(UrineTest, s.UrineTestSerializer)
+FindingViewSet = record_viewset(DrugUseFinding, s.FindingSerializer)
+CounsellingViewSet = record_viewset(Counselling, s.CounsellingSerializer)
+LeaveViewSet = record_viewset(Leave, s.LeaveSerializer)
+AbsenceViewSet = record_viewset(Absence, s.AbsenceSerializer)
+StatusEventViewSet = record_viewset(StatusEvent, s.StatusEventSerializer)
+HelperViewSet = record_viewset(HelpGroupMember, s.HelperSerializer)
+
+
+class MeasureViewSet(ScopedModelViewSet):
+    """Measures with their legal clocks. POST orders (county office); PATCH of ``reported_on`` and
+    ``agreement_on`` records the report (township); other changes are corrections (county office)."""
+
+    model = Measure
+    serializer_class = s.MeasureSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    filterset_fields = ["person", "kind"]
+
+    @extend_schema(request=s.MeasureCloseSerializer, responses=s.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        data = s.MeasureCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        measure = s.call_service(
+            services.measure_close, user=request.user, measure=self.get_object(), **data.validated_data
+        )
+        return Response(self.get_serializer(measure).data)
+
+    @extend_schema(request=s.MeasureEscalateSerializer, responses=s.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        data = s.MeasureEscalateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        isolation = s.call_service(
+            services.measure_escalate, user=request.user, measure=self.get_object(), **data.validated_data
+        )
+        return Response(self.get_serializer(isolation).data, status=201)
+
+
+class TransferViewSet(ScopedModelViewSet):
+    """Transfers in or out of the caller's region. POST starts one; accept, approve and reject decide it."""
+
+    model = Transfer
+    select_related = ("from_township", "to_township")
+    serializer_class = s.TransferSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_fields = ["person", "status"]
+
+    def _decide(self, request, service, extra):
+        data = s.TransferDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        transfer = s.call_service(service, user=request.user, transfer=self.get_object(), **extra(data.validated_data))
+        return Response(self.get_serializer(transfer).data)
+
+    @extend_schema(request=s.TransferDecisionSerializer, responses=s.TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._decide(
+            request,
+            services.transfer_accept,
+            extra=lambda d: {"effective_on": d.get("effective_on") or dt.date.today()},
+        )
+
+    @extend_schema(request=None, responses=s.TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, services.transfer_approve, extra=lambda d: {})
+
+    @extend_schema(request=s.TransferDecisionSerializer, responses=s.TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, services.transfer_reject, extra=lambda d: {"notes": d["notes"]})
+
+
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Serious-breach and late-report alerts in the caller's region (read-only here)."""
+
+    serializer_class = s.AlertSerializer
+    filterset_fields = ["person", "kind"]
+
+    def get_queryset(self):
+        return Alert.objects.visible_to(self.request.user)

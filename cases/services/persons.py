@@ -1,4 +1,4 @@
-"""Writes of the cases app: keyword-only, validated, atomic, checked against the scope twice."""
+"""Registering and changing persons."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,8 +9,8 @@ from pypinyin import Style, lazy_pinyin
 from sunshine.access import ensure_editable
 from sunshine.models import User
 
-from .id_numbers import birth_date_of, normalize_id_number, sex_of
-from .models import Person
+from ..id_numbers import birth_date_of, normalize_id_number, sex_of
+from ..models import Person
 
 
 def pinyin_initials(name: str) -> str:

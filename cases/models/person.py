@@ -8,8 +8,8 @@ from sunshine.access import Scope, ScopedQuerySet
 from sunshine.choices import Role
 from sunshine.models import Region, prefix_index
 
-from .choices import Education, InfectionStatus, MaritalStatus, Sex, WorkCapacity
-from .id_numbers import mask_id_number
+from ..choices import Education, InfectionStatus, MaritalStatus, Sex, WorkCapacity
+from ..id_numbers import mask_id_number
 
 # Health-sensitive fields (HIV and other infections) are shown to these roles only (DESIGN §3).
 HEALTH_READERS = {Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER}

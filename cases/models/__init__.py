@@ -1,0 +1,32 @@
+from .measures import Measure
+from .person import HEALTH_READERS, Person
+from .records import (
+    Absence,
+    Alert,
+    Counselling,
+    DrugUseFinding,
+    HelpGroupMember,
+    Leave,
+    ScheduleRule,
+    StatusEvent,
+    UrineTest,
+    Visit,
+)
+from .transfers import Transfer
+
+__all__ = [
+    "HEALTH_READERS",
+    "Absence",
+    "Alert",
+    "Counselling",
+    "DrugUseFinding",
+    "HelpGroupMember",
+    "Leave",
+    "Measure",
+    "Person",
+    "ScheduleRule",
+    "StatusEvent",
+    "Transfer",
+    "UrineTest",
+    "Visit",
+]

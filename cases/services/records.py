@@ -1,0 +1,55 @@
+"""Writes of day-to-day records (visits, tests, findings, counselling, leave, absences, status events,
+help group): one generic service, because they share their rules."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sunshine.access import ensure_editable
+from sunshine.models import User
+
+from ..models import Person
+from ..models.records import PersonRecord
+from .alerts import breach_alerts_refresh
+
+# Dates that may lie ahead: the planned end of a leave and the day a helper leaves the group.
+FUTURE_ALLOWED = {"leave_until", "left_on"}
+
+
+def _check_dates(record: PersonRecord) -> None:
+    today = dt.date.today()
+    errors = {}
+    for field in record._meta.concrete_fields:
+        value = getattr(record, field.attname)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            if value > today and field.name not in FUTURE_ALLOWED:
+                errors[field.name] = _("This date is in the future.")
+            elif value < record.person.registered_on - dt.timedelta(days=366 * 30):
+                errors[field.name] = _("This date is impossible.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_save(*, user: User, record: PersonRecord) -> PersonRecord:
+    """Create or correct a record about a person the user may change records for.
+
+    The record's model decides which roles may write it (its ``scope.edit``). The person must be in
+    the user's scope; the check runs before (for a correction) and after saving. Saving a test or an
+    absence re-counts the serious-breach thresholds.
+    """
+    model = type(record)
+    if record.pk:
+        ensure_editable(user, record)
+    elif not model.scope.may_edit(user) or not Person.objects.visible_to(user).filter(pk=record.person_id).exists():
+        raise PermissionDenied
+    if not record.pk:
+        record.recorded_by = user
+    record.full_clean()
+    _check_dates(record)
+    record.save()
+    ensure_editable(user, record)
+    breach_alerts_refresh(person=record.person)
+    return record
