@@ -3,7 +3,18 @@ import datetime as dt
 import factory
 from stdnum.cn.ric import calc_check_digit
 
-from cases.models import Person
+from cases.models import (
+    Absence,
+    Counselling,
+    DrugUseFinding,
+    HelpGroupMember,
+    Leave,
+    Measure,
+    Person,
+    StatusEvent,
+    UrineTest,
+    Visit,
+)
 from cases.services import pinyin_initials
 from sunshine.models import User
 
@@ -47,3 +58,36 @@ class PersonFactory(factory.django.DjangoModelFactory):
         lambda o: dt.date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14]))
     )
     registered_on = dt.date(2010, 5, 1)
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    """An active community detox measure, ordered and reported in 2011."""
+
+    class Meta:
+        model = Measure
+
+    kind = "community_detox"
+    ordered_on = dt.date(2011, 3, 1)
+    reported_on = dt.date(2011, 3, 10)
+    started_on = dt.date(2011, 3, 10)
+    order_number = factory.Sequence(lambda n: f"公(戒)决字[2011]{n}号")
+
+
+def _record(model, **defaults):
+    return type(
+        f"{model.__name__}Factory",
+        (factory.django.DjangoModelFactory,),
+        {"Meta": type("Meta", (), {"model": model}), **defaults},
+    )
+
+
+RECORD_FACTORIES = {
+    "visit": _record(Visit, visited_on=dt.date(2012, 2, 1), kind="home"),
+    "urine-test": _record(UrineTest, tested_on=dt.date(2012, 2, 1), result="negative"),
+    "finding": _record(DrugUseFinding, found_on=dt.date(2012, 2, 1)),
+    "counselling": _record(Counselling, held_on=dt.date(2012, 2, 1), kind="psychological"),
+    "leave": _record(Leave, leave_from=dt.date(2012, 2, 1), leave_until=dt.date(2012, 2, 5), destination="贵阳"),
+    "absence": _record(Absence, left_on=dt.date(2012, 2, 1), returned_on=dt.date(2012, 2, 3)),
+    "status-event": _record(StatusEvent, kind="found", occurred_on=dt.date(2012, 2, 1)),
+    "helper": _record(HelpGroupMember, role="volunteer", name="志愿者", joined_on=dt.date(2012, 2, 1)),
+}

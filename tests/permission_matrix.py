@@ -10,6 +10,8 @@ page or endpoint cannot ship without its row. A row says how to call the route a
   scope and one outside it; the expected answer follows the hand-written ``SEES`` table of
   ``conftest`` (200 if the user sees the person, 404 if not) and, for ``edit=True``, 403 for users
   who see the person but may not change them.
+- ``ObjectRoute(obj, editors=...)``: the same for a record of a person (a measure, a visit, a
+  transfer...). Transfers are seen from both townships (``TRANSFER_SEES``).
 - ``StaffRoute``: an account page, called for an account the user manages and one they do not.
 
 Lists additionally name the persons who must (and must not) appear in them.
@@ -40,9 +42,24 @@ class Roles:
 
 @dataclass(frozen=True)
 class PersonRoute:
+    """A route about one person (``pk``); ``editors`` are who may act (others who see get 403)."""
+
     edit: bool = False
     method: str = "get"
     ok: int = 200
+    editors: frozenset | None = None
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ObjectRoute:
+    """A route about one record of a person (built per person by ``tests/test_permission_matrix``)."""
+
+    obj: str
+    editors: frozenset | None = None
+    method: str = "get"
+    ok: int = 200
+    kwargs: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,8 +67,15 @@ class StaffRoute:
     pass
 
 
+PERSON_EDITORS = frozenset({"worker_a", "worker_b", "county_officer", "other_county_officer"})
+COUNTY = frozenset({"county_officer", "other_county_officer"})
+TEST_WRITERS = PERSON_EDITORS | {"police_a"}
+ALERT_DECIDERS = COUNTY | {"police_a"}
 MANAGERS = frozenset({"county_officer", "other_county_officer", "prefecture_officer", "province_officer", "sysadmin"})
 AUDIT_READERS = frozenset({"county_officer", "other_county_officer", "prefecture_officer", "province_officer"})
+
+# API record endpoints (basename → object built per person in the matrix test).
+RECORD_ROUTES = ["visit", "urine-test", "finding", "counselling", "leave", "absence", "status-event", "helper"]
 
 ROUTES = {
     "home": SignedIn(),
@@ -68,11 +92,42 @@ ROUTES = {
     "cases:person_detail": PersonRoute(),
     "cases:person_update": PersonRoute(edit=True),
     "cases:person_reveal_id": PersonRoute(method="post"),
+    "cases:record_create": PersonRoute(editors=TEST_WRITERS, kwargs={"kind": "urine-test"}),
+    "cases:record_update": ObjectRoute("visit", editors=PERSON_EDITORS, kwargs={"kind": "visit"}),
+    "cases:measure_order": PersonRoute(editors=COUNTY),
+    "cases:measure_correct": ObjectRoute("measure", editors=COUNTY),
+    "cases:measure_report": ObjectRoute("measure", editors=PERSON_EDITORS),
+    "cases:measure_close": ObjectRoute("measure", editors=COUNTY),
+    "cases:measure_escalate": ObjectRoute("measure", editors=COUNTY),
+    "cases:measure_discharge_notice": ObjectRoute("measure", editors=PERSON_EDITORS),
+    "cases:measure_agreement": ObjectRoute("measure"),
+    "cases:transfer_start": PersonRoute(editors=PERSON_EDITORS),
+    "cases:transfer_list": SignedIn(),
+    "cases:transfer_accept": ObjectRoute("transfer", editors=PERSON_EDITORS),
+    "cases:transfer_approve": ObjectRoute("transfer", editors=PERSON_EDITORS),
+    "cases:transfer_reject": ObjectRoute("transfer", editors=PERSON_EDITORS),
+    "cases:alert_list": SignedIn(lists_persons=True),
+    "cases:alert_acknowledge": ObjectRoute("alert", editors=ALERT_DECIDERS),
     "api:token": Public(method="post", ok=400),
     "api:region-list": SignedIn(),
     "api:region-detail": SignedIn(kwargs={"pk": "520102"}),
     "api:person-list": SignedIn(lists_persons=True),
     "api:person-detail": PersonRoute(),
+    "api:measure-list": SignedIn(),
+    "api:measure-detail": ObjectRoute("measure"),
+    "api:measure-close": ObjectRoute("measure", editors=COUNTY, method="post", ok=400),
+    "api:measure-escalate": ObjectRoute("measure", editors=COUNTY, method="post", ok=400),
+    # Decisions whose outcome depends on the side of the transfer: the matrix asserts the region
+    # boundary (404 outside, never 404 inside); tests/cases/test_transfers.py asserts who may decide.
+    "api:transfer-list": SignedIn(),
+    "api:transfer-detail": ObjectRoute("transfer"),
+    "api:transfer-accept": ObjectRoute("transfer", method="post", ok=None),
+    "api:transfer-approve": ObjectRoute("transfer", method="post", ok=None),
+    "api:transfer-reject": ObjectRoute("transfer", method="post", ok=None),
+    "api:alert-list": SignedIn(),
+    "api:alert-detail": ObjectRoute("alert"),
+    **{f"api:{name}-list": SignedIn() for name in RECORD_ROUTES},
+    **{f"api:{name}-detail": ObjectRoute(name) for name in RECORD_ROUTES},
     "schema": SignedIn(),
     "api_docs": SignedIn(),
 }

@@ -1,5 +1,7 @@
 """The permission matrix: every route × every member of the cast × in-scope and out-of-scope objects."""
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -8,6 +10,7 @@ from .permission_matrix import (
     EXCLUDED,
     EXCLUDED_NAMESPACES,
     ROUTES,
+    ObjectRoute,
     PersonRoute,
     Public,
     Roles,
@@ -16,6 +19,44 @@ from .permission_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# Each person's transfer goes to the other township of the same pair (a ↔ b), so both sides see it.
+TRANSFER_SEES = {
+    "worker_a": {"a", "b"},
+    "worker_b": {"a", "b"},
+    "police_a": {"a", "b"},
+    "county_officer": {"a", "b"},
+    "other_county_officer": {"c"},
+    "prefecture_officer": {"a", "b", "c"},
+    "province_officer": {"a", "b", "c", "z"},
+    "hr_staff": set(),
+    "sysadmin": set(),
+}
+# Measures are also the health department's domain; nobody in the cast is health staff.
+
+
+def build_objects(persons, township_a, township_b):
+    """One record of every kind for each person."""
+    from cases.models import Alert, Transfer
+    from sunshine.models import Region
+
+    from .factories import RECORD_FACTORIES, MeasureFactory
+
+    objects = {name: {} for name in [*RECORD_FACTORIES, "measure", "transfer", "alert"]}
+    for key, person in persons.items():
+        for name, factory in RECORD_FACTORIES.items():
+            objects[name][key] = factory(person=person)
+        objects["measure"][key] = measure = MeasureFactory(person=person)
+        other = {"a": township_b, "b": township_a}.get(key) or Region.objects.filter(
+            parent_id=person.township.parent_id
+        ).exclude(code=person.township_id).first()
+        objects["transfer"][key] = Transfer.objects.create(
+            person=person, from_township=person.township, to_township=other, requested_on=dt.date(2012, 1, 1)
+        )
+        objects["alert"][key] = Alert.objects.create(
+            person=person, measure=measure, kind="tests_missed", raised_on=dt.date(2012, 1, 1), count=3
+        )
+    return objects
 
 
 def _route_names(patterns=None, namespace=""):
@@ -48,7 +89,8 @@ MATRIX = [(name, spec) for name, spec in ROUTES.items()]
 
 
 @pytest.mark.parametrize(("name", "spec"), MATRIX, ids=[name for name, _ in MATRIX])
-def test_permission_matrix(name, spec, client, cast, persons):
+def test_permission_matrix(name, spec, client, cast, persons, township_a, township_b):
+    objects = build_objects(persons, township_a, township_b)
     for who in [None, *CAST]:
         client.logout()
         user = cast.get(who)
@@ -75,23 +117,38 @@ def test_permission_matrix(name, spec, client, cast, persons):
                 continue
             assert response.status_code == (200 if who in spec.roles else 403), (name, who, response.status_code)
         elif isinstance(spec, PersonRoute):
+            editors = PERSON_EDITORS if spec.edit else spec.editors
             for key, person in persons.items():
-                response = _call(client, spec.method, reverse(name, kwargs={"pk": person.pk}))
+                response = _call(client, spec.method, reverse(name, kwargs={"pk": person.pk, **spec.kwargs}))
                 if who is None:
                     assert _anonymous_refused(response, name), (name, response.status_code)
                     continue
-                if key not in SEES[who]:
-                    expected = 404
-                elif spec.edit and who not in PERSON_EDITORS:
-                    expected = 403
-                else:
-                    expected = spec.ok
+                expected = _expected(who, key, SEES, editors, spec.ok)
                 assert response.status_code == expected, (name, who, key, response.status_code)
                 if expected == 200 and spec.method == "get":
                     assert person.name in response.content.decode()
             # an id that does not exist answers exactly like one the user may not see
             if who is not None:
-                assert _call(client, spec.method, reverse(name, kwargs={"pk": 10**9})).status_code == 404
+                missing = reverse(name, kwargs={"pk": 10**9, **spec.kwargs})
+                assert _call(client, spec.method, missing).status_code == 404
+        elif isinstance(spec, ObjectRoute):
+            sees = TRANSFER_SEES if spec.obj == "transfer" else SEES
+            if spec.method != "get":  # a decision may change the object: fresh ones for every user
+                objects = build_objects(persons, township_a, township_b)
+            for key in persons:
+                obj = objects[spec.obj][key]
+                response = _call(client, spec.method, reverse(name, kwargs={"pk": obj.pk, **spec.kwargs}))
+                if who is None:
+                    assert _anonymous_refused(response, name), (name, response.status_code)
+                    continue
+                expected = _expected(who, key, sees, spec.editors, spec.ok)
+                if expected is None:
+                    assert response.status_code not in (404, 500), (name, who, key, response.status_code)
+                else:
+                    assert response.status_code == expected, (name, who, key, response.status_code)
+            if who is not None:
+                missing = reverse(name, kwargs={"pk": 10**9, **spec.kwargs})
+                assert _call(client, spec.method, missing).status_code == 404
         elif isinstance(spec, StaffRoute):
             for target in CAST:
                 response = client.get(reverse(name, kwargs={"pk": cast[target].pk}))
@@ -104,6 +161,14 @@ def test_permission_matrix(name, spec, client, cast, persons):
                     assert response.status_code == (200 if target in MANAGES[who] else 404), (name, who, target)
         else:  # pragma: no cover
             raise AssertionError(f"unknown route spec {spec!r}")
+
+
+def _expected(who, key, sees, editors, ok):
+    if key not in sees[who]:
+        return 404
+    if editors is not None and who not in editors:
+        return 403
+    return ok
 
 
 @pytest.mark.parametrize("who", CAST)

@@ -25,6 +25,7 @@ from ..models import (
     Visit,
 )
 from ..selectors import person_list
+from ..services.measures import require_county_officer
 from . import serializers as s
 
 
@@ -87,21 +88,21 @@ class MeasureViewSet(ScopedModelViewSet):
     @extend_schema(request=s.MeasureCloseSerializer, responses=s.MeasureSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
+        measure = self.get_object()
+        require_county_officer(request.user)
         data = s.MeasureCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        measure = s.call_service(
-            services.measure_close, user=request.user, measure=self.get_object(), **data.validated_data
-        )
+        measure = s.call_service(services.measure_close, user=request.user, measure=measure, **data.validated_data)
         return Response(self.get_serializer(measure).data)
 
     @extend_schema(request=s.MeasureEscalateSerializer, responses=s.MeasureSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
+        measure = self.get_object()
+        require_county_officer(request.user)
         data = s.MeasureEscalateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        isolation = s.call_service(
-            services.measure_escalate, user=request.user, measure=self.get_object(), **data.validated_data
-        )
+        isolation = s.call_service(services.measure_escalate, user=request.user, measure=measure, **data.validated_data)
         return Response(self.get_serializer(isolation).data, status=201)
 
 
@@ -115,9 +116,10 @@ class TransferViewSet(ScopedModelViewSet):
     filterset_fields = ["person", "status"]
 
     def _decide(self, request, service, extra):
+        transfer = self.get_object()
         data = s.TransferDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        transfer = s.call_service(service, user=request.user, transfer=self.get_object(), **extra(data.validated_data))
+        transfer = s.call_service(service, user=request.user, transfer=transfer, **extra(data.validated_data))
         return Response(self.get_serializer(transfer).data)
 
     @extend_schema(request=s.TransferDecisionSerializer, responses=s.TransferSerializer)

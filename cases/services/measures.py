@@ -22,7 +22,8 @@ from .alerts import late_report_alert
 FAR_FUTURE = dt.date.max
 
 
-def _require_county(user: User) -> None:
+def require_county_officer(user: User) -> None:
+    """Measure decisions belong to the county office."""
     if user.role != Role.COUNTY_OFFICER:
         raise PermissionDenied
 
@@ -126,7 +127,7 @@ def _save(user: User, measure: Measure) -> Measure:
 @transaction.atomic
 def measure_order(*, user: User, measure: Measure) -> Measure:
     """Record a new measure decision (county office)."""
-    _require_county(user)
+    require_county_officer(user)
     if not Person.objects.editable_by(user).filter(pk=measure.person_id).exists():
         raise PermissionDenied
     measure = _save(user, measure)
@@ -137,7 +138,7 @@ def measure_order(*, user: User, measure: Measure) -> Measure:
 @transaction.atomic
 def measure_correct(*, user: User, measure: Measure) -> Measure:
     """Correct a measure's details (county office)."""
-    _require_county(user)
+    require_county_officer(user)
     ensure_editable(user, measure)
     return _save(user, measure)
 
@@ -161,7 +162,7 @@ def measure_record_report(
 @transaction.atomic
 def measure_close(*, user: User, measure: Measure, ended_on: dt.date, end_reason: str) -> Measure:
     """End a measure: discharge on expiry, release, termination... (county office)."""
-    _require_county(user)
+    require_county_officer(user)
     ensure_editable(user, measure)
     if measure.ended_on:
         raise ValidationError({"ended_on": _("This measure has already ended.")})

@@ -29,5 +29,5 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        if request.method == "POST" and not self.model.scope.may_edit(request.user):
+        if self.action == "create" and not self.model.scope.may_edit(request.user):
             raise PermissionDenied
