@@ -56,7 +56,6 @@ def register_work_source(source: WorkSource) -> WorkSource:
 
 
 WORK_HORIZON_DAYS = 7  # "due this week"
-EXPIRY_NOTICE_DAYS = 30
 # While detained, imprisoned or lost, tests and visits are not due (the clock still runs).
 ABSENT_KINDS = (StatusKind.DETAINED, StatusKind.IMPRISONED, StatusKind.LOST)
 PRESENT_KINDS = (StatusKind.RELEASED, StatusKind.FOUND)
@@ -65,7 +64,8 @@ PRESENT_KINDS = (StatusKind.RELEASED, StatusKind.FOUND)
 def work_list(*, user: User, today: dt.date | None = None) -> list[WorkItem]:
     """What is overdue or due within a week in the user's scope, most urgent (earliest due) first."""
     today = today or dt.date.today()
-    items = [item for source in _work_sources for item in source(user=user, today=today)]
+    horizon = today + dt.timedelta(days=WORK_HORIZON_DAYS)
+    items = [item for source in _work_sources for item in source(user=user, today=today) if item.due_on <= horizon]
     return sorted(items, key=lambda item: (item.due_on, item.person.name))
 
 
@@ -103,8 +103,7 @@ def _scheduled_work(*, user: User, today: dt.date) -> list[WorkItem]:
                 continue
             due = max(last[activity].get(measure.person_id) or measure.started_on, measure.started_on)
             due += dt.timedelta(days=interval)
-            if due <= today + dt.timedelta(days=WORK_HORIZON_DAYS):
-                items.append(WorkItem(measure.person, activity, due, label))
+            items.append(WorkItem(measure.person, activity, due, label))
     return items
 
 
@@ -130,9 +129,8 @@ def _measure_work(*, user: User, today: dt.date) -> list[WorkItem]:
     for measure in measures.filter(reported_on__isnull=True, ended_on__isnull=True, ordered_on__isnull=False):
         items.append(WorkItem(measure.person, "report", measure.report_deadline, _("15-day report")))
     for measure in measures.active_on(today):
-        end = measure.planned_end
-        if end and end <= today + dt.timedelta(days=EXPIRY_NOTICE_DAYS):
-            items.append(WorkItem(measure.person, "expiry", end, _("Measure expires")))
+        if measure.planned_end:
+            items.append(WorkItem(measure.person, "expiry", measure.planned_end, _("Measure expires")))
     owed = measures.filter(
         end_reason=EndReason.COMPLETED,
         discharge_notified_on__isnull=True,

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
 
@@ -12,4 +13,5 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "sunshine.tasks.record_heartbeat", "schedule": 300.0},
+    "late-report-alerts": {"task": "cases.tasks.raise_late_report_alerts", "schedule": crontab(hour=1, minute=0)},
 }

@@ -1,6 +1,6 @@
 """Writes of the cases app: keyword-only, validated, atomic, checked against the scope twice."""
 
-from .alerts import alert_acknowledge, breach_alerts_refresh, late_report_alert
+from .alerts import alert_acknowledge, breach_alerts_refresh, late_report_alert, late_report_alerts_raise
 from .measures import (
     measure_close,
     measure_correct,
@@ -19,6 +19,7 @@ __all__ = [
     "alert_acknowledge",
     "breach_alerts_refresh",
     "late_report_alert",
+    "late_report_alerts_raise",
     "measure_close",
     "measure_correct",
     "measure_escalate",

@@ -9,6 +9,7 @@ from sunshine.models import User
 
 from ..choices import AlertKind, TestResult
 from ..models import Absence, Alert, Measure, Person, UrineTest
+from ..models.measures import REPORT_DAYS
 
 MISSED_TESTS_LIMIT = 3
 ABSENCES_LIMIT = 3
@@ -75,6 +76,27 @@ def late_report_alert(*, measure: Measure, today: dt.date | None = None) -> Aler
         defaults={"raised_on": today or dt.date.today(), "count": 1},
     )
     return alert
+
+
+@transaction.atomic
+def late_report_alerts_raise(*, today: dt.date | None = None) -> int:
+    """Alert every CD/CR order still unreported after its 15 days (run nightly). Returns how many are new."""
+    today = today or dt.date.today()
+    overdue = (
+        Measure.objects.community()
+        .filter(
+            reported_on__isnull=True,
+            ended_on__isnull=True,
+            ordered_on__lt=today - dt.timedelta(days=REPORT_DAYS),
+        )
+        .exclude(alerts__kind=AlertKind.LATE_REPORT)
+    )
+    alerts = [
+        Alert(person_id=measure.person_id, measure=measure, kind=AlertKind.LATE_REPORT, raised_on=today, count=1)
+        for measure in overdue
+    ]
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    return len(alerts)
 
 
 @transaction.atomic

@@ -130,9 +130,7 @@ def measure_order(*, user: User, measure: Measure) -> Measure:
     require_county_officer(user)
     if not Person.objects.editable_by(user).filter(pk=measure.person_id).exists():
         raise PermissionDenied
-    measure = _save(user, measure)
-    late_report_alert(measure=measure)
-    return measure
+    return _save(user, measure)
 
 
 @transaction.atomic

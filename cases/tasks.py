@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .services.alerts import late_report_alerts_raise
+
+
+@shared_task(name="cases.tasks.raise_late_report_alerts")
+def raise_late_report_alerts() -> int:
+    """Nightly: alert the county office and police of CD/CR orders not reported within 15 days."""
+    return late_report_alerts_raise()
