@@ -43,6 +43,7 @@ def fetch() -> None:
             ).stdout.split()[-1]
             with tarfile.open(Path(tmp) / output) as archive:
                 archive.extractall(Path(tmp) / folder, filter="data")
+            licence = json.loads((Path(tmp) / folder / "package" / "package.json").read_text())["license"]
             target = VENDOR / folder
             target.mkdir(parents=True, exist_ok=True)
             for name in files:
@@ -54,6 +55,7 @@ def fetch() -> None:
                         "version": version,
                         "path": str(destination.relative_to(ROOT)),
                         "sha256": sha256(destination),
+                        "licence": licence,
                     }
                 )
     RECORD.write_text(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn.ric import calc_check_digit
 
-from cases.models import Person
+from cases.dates import add_years
+from cases.models import Absence, Measure, Person, StatusEvent, UrineTest, Visit
 from cases.services import pinyin_initials
 from sunshine.choices import Role
 from sunshine.models import Region, User
@@ -51,7 +52,8 @@ class Command(BaseCommand):
     def handle(self, *args, persons: int, seed: int, **options):
         self._staff()
         created = self._persons(persons, seed)
-        self.stdout.write(f"{created} persons created ({Person.objects.count()} in all).")
+        self._histories(seed, created)
+        self.stdout.write(f"{len(created)} persons created ({Person.objects.count()} in all).")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only):")
         for username, (role, region, _department) in STAFF.items():
             self.stdout.write(f"  {username:16} {role.label} {region or ''}")
@@ -72,10 +74,11 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
 
-    def _persons(self, count: int, seed: int) -> int:
+    def _persons(self, count: int, seed: int) -> list[Person]:
         rng = random.Random(seed)
-        # Most of the demo population lives in Guiyang, where the demo accounts are; the rest spread out.
-        home = list(Region.objects.townships().filter(code__startswith="520102"))
+        # Much of the demo population lives where the demo accounts are; the rest spreads out.
+        desk = Region.objects.get(code=STAFF["demo_worker"][1])
+        home = [desk] * 8 + list(Region.objects.townships().filter(code__startswith="520102"))
         elsewhere = list(Region.objects.townships())
         today = dt.date.today()
         people = []
@@ -101,6 +104,90 @@ class Command(BaseCommand):
                     phone=f"13{rng.randrange(10**9):09d}",
                 )
             )
-        before = Person.objects.count()
-        Person.objects.bulk_create(people, ignore_conflicts=True, batch_size=1000)
-        return Person.objects.count() - before
+        existing = set(
+            Person.objects.filter(id_number__in=[p.id_number for p in people]).values_list("id_number", flat=True)
+        )
+        fresh = list({p.id_number: p for p in people if p.id_number not in existing}.values())
+        Person.objects.bulk_create(fresh, batch_size=1000)
+        return list(Person.objects.filter(id_number__in=[p.id_number for p in fresh]).order_by("id_number"))
+
+    def _histories(self, seed: int, persons: list[Person]) -> None:
+        """Measures that follow the legal rules, tests and visits on schedule with misses and relapses."""
+        rng = random.Random(seed * 7919)
+        today = dt.date.today()
+        measures, tests, visits, events, absences = [], [], [], [], []
+        for person in persons:
+            roll = rng.random()
+            if roll < 0.15:
+                continue  # registered, never placed under a measure
+            ordered = person.registered_on + dt.timedelta(days=rng.randrange(0, 20))
+            if ordered > today:
+                continue
+            if roll < 0.3:  # compulsory isolation first, then community rehabilitation
+                released = add_years(ordered, 2)
+                done = released <= today
+                isolation = Measure(person=person, kind="compulsory_isolation", ordered_on=ordered, started_on=ordered)
+                isolation.ended_on, isolation.end_reason = (released, "released") if done else (None, "")
+                measures.append(isolation)
+                if released > today:
+                    continue
+                kind, ordered = "community_rehab", released
+            else:
+                kind = "community_detox"
+            late = rng.random() < 0.08
+            reported = ordered + dt.timedelta(days=rng.randrange(16, 30) if late else rng.randrange(1, 15))
+            if reported > today:
+                measures.append(Measure(person=person, kind=kind, ordered_on=ordered))
+                continue
+            end = add_years(reported, 3)
+            if end <= today and rng.random() < 0.15:  # ended early: prison, or escalation on a breach
+                end = reported + dt.timedelta(days=rng.randrange(100, 1000))
+                reason = rng.choice(("terminated", "escalated"))
+            else:
+                reason = "completed"
+            completed = end <= today
+            measure = Measure(person=person, kind=kind, ordered_on=ordered, reported_on=reported, started_on=reported)
+            measure.agreement_on = reported
+            if completed:
+                measure.ended_on, measure.end_reason = end, reason
+                if reason == "completed":
+                    measure.discharge_notified_on = end + dt.timedelta(days=3)
+            measures.append(measure)
+            # tests and visits on the schedule, until the end or (sometimes) a little before today
+            stop = min(end, today - dt.timedelta(days=rng.choice((0, 0, 20, 45))))
+            day = reported
+            while day < stop:
+                year = (day - reported).days // 365 + 1
+                result = rng.choices(["negative", "positive", "evaded", "refused"], weights=(90, 4, 4, 2))[0]
+                tests.append(UrineTest(person=person, tested_on=day, result=result, kind="scheduled",
+                                       substance="海洛因" if result == "positive" else ""))  # fmt: skip
+                visits.append(
+                    Visit(
+                        person=person,
+                        visited_on=day + dt.timedelta(days=rng.randrange(0, 5)),
+                        kind=rng.choice(("home", "home", "office", "phone")),
+                    )
+                )
+                day += dt.timedelta(days={1: 30, 2: 60}.get(year, 90) + rng.randrange(-3, 4))
+            if rng.random() < 0.03:
+                absences.append(
+                    Absence(
+                        person=person,
+                        left_on=reported + dt.timedelta(days=200),
+                        returned_on=reported + dt.timedelta(days=240),
+                    )
+                )
+            if rng.random() < 0.02:
+                events.append(
+                    StatusEvent(
+                        person=person, kind="deceased", occurred_on=min(today, reported + dt.timedelta(days=900))
+                    )
+                )
+        for model, rows in (
+            (Measure, measures),
+            (UrineTest, tests),
+            (Visit, [v for v in visits if v.visited_on <= today]),
+            (StatusEvent, events),
+            (Absence, absences),
+        ):
+            model.objects.bulk_create(rows, batch_size=2000)

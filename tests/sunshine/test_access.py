@@ -1,0 +1,70 @@
+"""The scoping mechanism itself: containment by code prefix, roles, and the PostgreSQL prefix index."""
+
+import pytest
+from django.db import connection
+
+from cases.models import Measure, Person, Transfer, Visit
+from sunshine.access import Scope
+
+from ..conftest import SEES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visible_to_follows_the_region_prefix(cast, persons):
+    names = {person.pk: key for key, person in persons.items()}
+    for who, user in cast.items():
+        assert {names[pk] for pk in Person.objects.visible_to(user).values_list("pk", flat=True)} == SEES[who], who
+
+
+def test_records_are_scoped_through_their_person(cast, persons):
+    from ..factories import RECORD_FACTORIES, MeasureFactory
+
+    for person in persons.values():
+        MeasureFactory(person=person)
+        RECORD_FACTORIES["visit"](person=person)
+    for who, user in cast.items():
+        expected = {persons[key].pk for key in SEES[who]}
+        assert set(Visit.objects.visible_to(user).values_list("person", flat=True)) == expected, who
+        assert set(Measure.objects.visible_to(user).values_list("person", flat=True)) == expected, who
+
+
+def test_editable_by_is_visible_and_the_right_role(cast, persons):
+    assert set(Person.objects.editable_by(cast["police_a"])) == set()
+    assert set(Person.objects.editable_by(cast["worker_a"])) == {persons["a"]}
+    assert set(Person.objects.editable_by(cast["prefecture_officer"])) == set()  # sees, changes nothing personal
+
+
+def test_department_staff_see_only_their_domain(db, township_a):
+    from ..factories import StaffFactory
+
+    health = StaffFactory(role="department_staff", department="health", region_id="520102")
+    hr = StaffFactory(role="department_staff", department="hr", region_id="520102")
+    scope = Scope(path="township", departments=("health",))
+    assert scope.may_read(health) and not scope.may_read(hr)
+    assert not Person.scope.may_read(health)
+
+
+def test_a_transfer_is_seen_from_both_townships(worker_a, worker_b, person_a, township_b):
+    import datetime as dt
+
+    transfer = Transfer.objects.create(
+        person=person_a, from_township=person_a.township, to_township=township_b, requested_on=dt.date(2012, 1, 1)
+    )
+    assert list(Transfer.objects.visible_to(worker_a)) == list(Transfer.objects.visible_to(worker_b)) == [transfer]
+
+
+def test_scoped_tables_have_a_prefix_index():
+    """On PostgreSQL the index uses varchar_pattern_ops, so LIKE '5201%' can use it whatever the collation."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Person._meta.db_table)
+    assert constraints["person_township_prefix"]["columns"] == ["township_id"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_township_prefix'")
+            assert "varchar_pattern_ops" in cursor.fetchone()[0]
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("EXPLAIN SELECT id FROM cases_person WHERE township_id LIKE %s", ["5201%"])
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET enable_seqscan = on")
+        assert "person_township_prefix" in plan
