@@ -56,6 +56,24 @@ def register_work_source(source: WorkSource) -> WorkSource:
 
 
 WORK_HORIZON_DAYS = 7  # "due this week"
+# DESIGN §3 defaults: urine tests every 30 / 60 / 90 days in measure years 1 / 2 / 3; visits monthly
+# in year 1 and every two months after. Rows of ScheduleRule (edited in admin) override them.
+DEFAULT_SCHEDULE = {
+    (ScheduledActivity.URINE_TEST, 1): 30,
+    (ScheduledActivity.URINE_TEST, 2): 60,
+    (ScheduledActivity.URINE_TEST, 3): 90,
+    (ScheduledActivity.VISIT, 1): 30,
+    (ScheduledActivity.VISIT, 2): 60,
+    (ScheduledActivity.VISIT, 3): 60,
+}
+
+
+def schedule_rules() -> dict[tuple[str, int], int]:
+    """Interval in days by (activity, measure year): the configured rules over the defaults."""
+    configured = {(rule.activity, rule.measure_year): rule.interval_days for rule in ScheduleRule.objects.all()}
+    return {**DEFAULT_SCHEDULE, **configured}
+
+
 # While detained, imprisoned or lost, tests and visits are not due (the clock still runs).
 ABSENT_KINDS = (StatusKind.DETAINED, StatusKind.IMPRISONED, StatusKind.LOST)
 PRESENT_KINDS = (StatusKind.RELEASED, StatusKind.FOUND)
@@ -72,7 +90,7 @@ def work_list(*, user: User, today: dt.date | None = None) -> list[WorkItem]:
 @register_work_source
 def _scheduled_work(*, user: User, today: dt.date) -> list[WorkItem]:
     """Urine tests and visits by the schedule of each active community measure's current year."""
-    rules = {(rule.activity, rule.measure_year): rule.interval_days for rule in ScheduleRule.objects.all()}
+    rules = schedule_rules()
     measures = list(Measure.objects.visible_to(user).community().active_on(today).select_related("person__township"))
     persons = [measure.person_id for measure in measures]
     last = {
@@ -96,7 +114,7 @@ def _scheduled_work(*, user: User, today: dt.date) -> list[WorkItem]:
     for measure in measures:
         if measure.person_id in away:
             continue
-        year = min(measure.year_on(today), max(year for _a, year in rules) if rules else 3)
+        year = min(measure.year_on(today), max(year for _activity, year in rules))
         for activity, label in ScheduledActivity.choices:
             interval = rules.get((activity, year))
             if interval is None:

@@ -26,8 +26,8 @@ def _check_dates(record: PersonRecord) -> None:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             if value > today and field.name not in FUTURE_ALLOWED:
                 errors[field.name] = _("This date is in the future.")
-            elif value < record.person.registered_on - dt.timedelta(days=366 * 30):
-                errors[field.name] = _("This date is impossible.")
+            elif value < record.person.birth_date:
+                errors[field.name] = _("This date is before the person was born.")
     if errors:
         raise ValidationError(errors)
 

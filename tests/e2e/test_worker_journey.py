@@ -21,9 +21,10 @@ def test_a_worker_logs_a_visit_from_the_work_list(page, live_server, worker_a, p
     page.click("button[type=submit]")
 
     # the work list: person_a's visit and test are overdue
-    overdue = page.locator("#overdue")
-    assert overdue.get_by_text("已逾期").first.is_visible()
-    overdue.get_by_role("link", name=person_a.name).first.click()
+    overdue = page.locator("#overdue li.bad")
+    assert overdue.count() == 2  # the urine test and the visit
+    assert "已逾期" in overdue.first.inner_text()
+    overdue.first.get_by_role("link", name=person_a.name).click()
 
     # the person file: stage and the quick actions
     assert page.locator("ol.pathway li.current").inner_text() == "身心康复"
