@@ -56,6 +56,7 @@ class RecordViewSet(ScopedModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = ["person"]
+    select_related = ("recorded_by",)
 
 
 def record_viewset(model_class, serializer_class):

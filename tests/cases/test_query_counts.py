@@ -1,0 +1,54 @@
+"""Pages and API lists take a fixed number of queries whatever the number of rows."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Alert, Transfer
+
+from ..factories import RECORD_FACTORIES, MeasureFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _population(n, township, other, recorder):
+    for _ in range(n):
+        person = PersonFactory(township=township)
+        measure = MeasureFactory(person=person)
+        for factory in RECORD_FACTORIES.values():
+            factory(person=person, recorded_by=recorder)
+        Transfer.objects.create(
+            person=person, from_township=township, to_township=other, requested_on=dt.date(2012, 1, 1)
+        )
+        Alert.objects.create(
+            person=person, measure=measure, kind="tests_missed", raised_on=dt.date(2012, 1, 1), count=3
+        )
+
+
+# Each list: session, user, user's region (menu), count, one page of rows with their relations,
+# and the idle-expiry session save (savepoint, update, release); API lists have no menu query.
+LISTS = [
+    ("cases:transfer_list", 8),
+    ("cases:alert_list", 8),
+    ("api:measure-list", 7),
+    ("api:transfer-list", 7),
+    ("api:alert-list", 7),
+    *[(f"api:{name}-list", 7) for name in RECORD_FACTORIES],
+]
+
+
+@pytest.mark.parametrize(("name", "limit"), LISTS, ids=[name for name, _ in LISTS])
+def test_lists_do_not_grow_with_rows(
+    client, county_officer, township_a, township_b, name, limit, django_assert_max_num_queries
+):
+    _population(3, township_a, township_b, county_officer)
+    client.force_login(county_officer)
+    with django_assert_max_num_queries(limit):
+        small = client.get(reverse(name))
+    _population(12, township_a, township_b, county_officer)
+    with django_assert_max_num_queries(limit):
+        large = client.get(reverse(name))
+    assert small.status_code == large.status_code == 200
+    if name.startswith("api:"):
+        assert large.json()["count"] > small.json()["count"]
