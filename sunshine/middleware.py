@@ -28,3 +28,18 @@ class TwoFactorRequiredMiddleware:
                 return JsonResponse({"detail": "Two-factor verification required."}, status=403)
             return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class InterfaceLanguageMiddleware:
+    """Simplified Chinese unless the user picked another language with the switcher.
+
+    Django would otherwise follow the browser's Accept-Language; on shared office computers set up
+    in English that would surprise the users, so only the explicit choice (the language cookie) counts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

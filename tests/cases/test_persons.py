@@ -149,10 +149,10 @@ def test_health_fields_are_for_the_worker_and_county_only(client, police_a, work
     person_a.hiv_status = "positive"
     person_a.save()
     client.force_login(police_a)
-    assert "HIV" not in client.get(person_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "艾滋病检测结果" not in client.get(person_a.get_absolute_url()).content.decode()
     assert "hiv_status" not in client.get(reverse("api:person-detail", args=[person_a.pk])).json()
     client.force_login(worker_a)
-    assert "HIV" in client.get(person_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "艾滋病检测结果" in client.get(person_a.get_absolute_url()).content.decode()
     assert client.get(reverse("api:person-detail", args=[person_a.pk])).json()["hiv_status"] == "positive"
 
 

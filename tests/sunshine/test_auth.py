@@ -104,6 +104,6 @@ def test_a_token_sees_only_its_scope(client, worker_b, person_a, person_b):
 
 def test_the_interface_speaks_chinese_by_default_and_english_on_request(client, worker_a):
     client.force_login(worker_a)
-    assert "退出" in client.get(reverse("home")).content.decode()
+    assert "退出" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Sign out" in client.get(reverse("home")).content.decode()
