@@ -9,6 +9,21 @@ class CasesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Person
+        from . import models
 
-        auditlog.register(Person, mask_fields=["id_number"])
+        # Every personal record's creates, updates and deletes go to the audit log (DESIGN §3a).
+        auditlog.register(models.Person, mask_fields=["id_number"])
+        for model in (
+            models.Measure,
+            models.HelpGroupMember,
+            models.Visit,
+            models.UrineTest,
+            models.DrugUseFinding,
+            models.Counselling,
+            models.Leave,
+            models.Absence,
+            models.StatusEvent,
+            models.Alert,
+            models.Transfer,
+        ):
+            auditlog.register(model)

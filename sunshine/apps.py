@@ -7,4 +7,10 @@ class SunshineConfig(AppConfig):
     verbose_name = _("Sunshine core")
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from . import audit  # noqa: F401  (connects the login receivers)
+        from .models import User
+
+        # Staff accounts: who changed whose role, region or status (never the password hash).
+        auditlog.register(User, exclude_fields=["password", "last_login"])
