@@ -94,20 +94,14 @@ def _scheduled_work(*, user: User, today: dt.date) -> list[WorkItem]:
     measures = list(Measure.objects.visible_to(user).community().active_on(today).select_related("person__township"))
     persons = [measure.person_id for measure in measures]
     last = {
-        ScheduledActivity.URINE_TEST: dict(
-            UrineTest.objects.visible_to(user)
-            .filter(person_id__in=persons, tested_on__lte=today)
+        activity: dict(
+            model.objects.visible_to(user)
+            .filter(person_id__in=persons, **{f"{model.date_field}__lte": today})
             .values("person_id")
-            .annotate(last=Max("tested_on"))
+            .annotate(last=Max(model.date_field))
             .values_list("person_id", "last")
-        ),
-        ScheduledActivity.VISIT: dict(
-            Visit.objects.visible_to(user)
-            .filter(person_id__in=persons, visited_on__lte=today)
-            .values("person_id")
-            .annotate(last=Max("visited_on"))
-            .values_list("person_id", "last")
-        ),
+        )
+        for activity, model in ((ScheduledActivity.URINE_TEST, UrineTest), (ScheduledActivity.VISIT, Visit))
     }
     away = _away(user=user, person_ids=persons, today=today)
     items = []

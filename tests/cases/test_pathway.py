@@ -59,6 +59,7 @@ def test_the_person_file_shows_stage_measures_and_timeline(
         response = client.get(person_a.get_absolute_url())
     page = response.content.decode()
     assert response.context["stage"] == Stage.REHAB
+    assert f"<title>{person_a.name} · " in page
     assert "戒[2011]7号" in page and "2014-03-10" in page  # planned end: reported 2011-03-10 + 3 years
     assert [entry.day for entry in response.context["timeline"]] == [D(2011, 3, 10), D(2011, 3, 1)]
 
