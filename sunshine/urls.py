@@ -5,13 +5,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cases import views as cases_views
 from cases.api.urls import urlpatterns as cases_api
 from cases.urls import urlpatterns as cases_urls
+from placement.api.urls import urlpatterns as placement_api
+from placement.urls import urlpatterns as placement_urls
+from training.api.urls import urlpatterns as training_api
+from training.urls import urlpatterns as training_urls
+from welfare.api.urls import urlpatterns as welfare_api
+from welfare.urls import urlpatterns as welfare_urls
 
 from . import views
 from .api.urls import urlpatterns as core_api
 
 # One API namespace ("api") assembled here, at the project level, so that the core never imports
 # the apps above it.
-api_urls = ([*core_api, *cases_api], "api")
+api_urls = ([*core_api, *cases_api, *training_api, *placement_api, *welfare_api], "api")
 
 urlpatterns = [
     path("", cases_views.HomeView.as_view(), name="home"),
@@ -25,6 +31,9 @@ urlpatterns = [
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include((cases_urls, "cases"))),
+    path("training/", include((training_urls, "training"))),
+    path("placement/", include((placement_urls, "placement"))),
+    path("welfare/", include((welfare_urls, "welfare"))),
     path("api/v1/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

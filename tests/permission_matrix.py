@@ -67,6 +67,28 @@ class StaffRoute:
     pass
 
 
+@dataclass(frozen=True)
+class RegionRoute:
+    """A route about a non-personal object that belongs to a region (a course, a placement base).
+
+    One object is built in each of the counties of persons a, c and z (see ``REGION_KEYS``). Any
+    signed-in user may read it unless ``readers`` says otherwise (others get 404); ``editors`` maps
+    each user to the keys they may change (others get 404, as for an object they cannot reach).
+    """
+
+    obj: str
+    editors: dict | None = None
+    readers: frozenset | None = None
+    method: str = "get"
+    ok: int = 200
+    kwargs: dict = field(default_factory=dict)
+
+
+# Region objects are built in the counties of persons a (520102), c (520103) and z (520302).
+REGION_KEYS = ("a", "c", "z")
+COUNTY_EDITS = {"county_officer": {"a"}, "other_county_officer": {"c"}}
+
+
 PERSON_EDITORS = frozenset({"worker_a", "worker_b", "county_officer", "other_county_officer"})
 COUNTY = frozenset({"county_officer", "other_county_officer"})
 TEST_WRITERS = PERSON_EDITORS | {"police_a"}
@@ -131,6 +153,21 @@ ROUTES = {
     "schema": SignedIn(),
     "api_docs": SignedIn(),
 }
+
+# Each app above cases adds its rows, object builders and visibility overrides from tests/<app>/routes.py:
+#   ROUTES: {route name: spec}; BUILDERS: {object name: function(person) -> object, for ObjectRoute, or
+#   function(county code) -> object, for RegionRoute}; SEES: {object name: {user: keys}} where the
+#   object is seen by more users than its person (department staff in their domain).
+BUILDERS: dict = {}
+OBJECT_SEES: dict = {}
+for _app in ("training", "placement", "welfare", "reporting"):
+    try:
+        _module = __import__(f"tests.{_app}.routes", fromlist=["ROUTES"])
+    except ModuleNotFoundError:
+        continue
+    ROUTES.update(_module.ROUTES)
+    BUILDERS.update(getattr(_module, "BUILDERS", {}))
+    OBJECT_SEES.update(getattr(_module, "SEES", {}))
 
 # Routes deliberately outside the matrix, with the reason.
 EXCLUDED_NAMESPACES = {"admin"}  # Django admin: configuration only, no personal model registered (test_admin)

@@ -7,10 +7,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import CAST, MANAGES, PERSON_EDITORS, SEES
 from .permission_matrix import (
+    BUILDERS,
     EXCLUDED,
     EXCLUDED_NAMESPACES,
+    OBJECT_SEES,
+    REGION_KEYS,
     ROUTES,
     ObjectRoute,
+    RegionRoute,
     PersonRoute,
     Public,
     Roles,
@@ -56,6 +60,11 @@ def build_objects(persons, township_a, township_b):
         objects["alert"][key] = Alert.objects.create(
             person=person, measure=measure, kind="tests_missed", raised_on=dt.date(2012, 1, 1), count=3
         )
+    for name, build in BUILDERS.items():
+        if getattr(build, "per_region", False):
+            objects[name] = {key: build(persons[key].township.parent_id) for key in REGION_KEYS}
+        else:
+            objects[name] = {key: build(person) for key, person in persons.items()}
     return objects
 
 
@@ -131,8 +140,23 @@ def test_permission_matrix(name, spec, client, cast, persons, township_a, townsh
             if who is not None:
                 missing = reverse(name, kwargs={"pk": 10**9, **spec.kwargs})
                 assert _call(client, spec.method, missing).status_code == 404
+        elif isinstance(spec, RegionRoute):
+            if spec.method != "get":
+                objects = build_objects(persons, township_a, township_b)
+            for key in REGION_KEYS:
+                obj = objects[spec.obj][key]
+                response = _call(client, spec.method, reverse(name, kwargs={"pk": obj.pk, **spec.kwargs}))
+                if who is None:
+                    assert _anonymous_refused(response, name), (name, response.status_code)
+                    continue
+                reads = spec.readers is None or who in spec.readers
+                edits = spec.editors is None or key in spec.editors.get(who, set())
+                expected = spec.ok if reads and edits else 404
+                assert response.status_code == expected, (name, who, key, response.status_code)
         elif isinstance(spec, ObjectRoute):
             sees = TRANSFER_SEES if spec.obj == "transfer" else SEES
+            if spec.obj in OBJECT_SEES:
+                sees = {who: SEES[who] | OBJECT_SEES[spec.obj].get(who, set()) for who in SEES}
             if spec.method != "get":  # a decision may change the object: fresh ones for every user
                 objects = build_objects(persons, township_a, township_b)
             for key in persons:
