@@ -40,6 +40,15 @@ from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
 
+# Sections that apps above cases add to the person's file: functions (person, user) -> a context dict
+# with "template", or None to show nothing.
+_person_sections: list = []
+
+
+def register_person_section(section):
+    _person_sections.append(section)
+    return section
+
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on its field where the form has one, else on top."""
@@ -155,6 +164,7 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
                 for kind, (model, _fields) in RECORD_KINDS.items()
                 if model.scope.may_edit(user)
             ],
+            "sections": [found for section in _person_sections if (found := section(person, user))],
             "open_transfer": Transfer.objects.visible_to(user)
             .filter(person=person, status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
             .first(),

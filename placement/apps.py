@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlacementConfig(AppConfig):
     name = "placement"
+    verbose_name = _("Placement")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models, pathway  # noqa: F401  (pathway registers its sources)
+
+        for model in (models.Placement, models.FollowUp, models.Loan, models.PlacementBase, models.Employer):
+            auditlog.register(model)
+        auditlog.register(models.BaseSubsidy)

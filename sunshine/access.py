@@ -39,6 +39,7 @@ class Scope:
 
     path: str
     also: tuple[str, ...] = ()  # further paths that also grant access (a transfer: both townships)
+    public: bool = False  # not personal data (a placement base): every signed-in user reads it
     read: Collection[str] = REGION_READERS
     edit: Collection[str] = ()
     departments: Collection[str] = field(default_factory=tuple)
@@ -66,14 +67,17 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "ScopedQuerySet":
         scope: Scope = self.model.scope
+        if scope.public and getattr(user, "is_authenticated", False):
+            return self.all()
         if not scope.may_read(user):
             return self.none()
         return self.filter(scope.condition(user.region_id))
 
     def editable_by(self, user) -> "ScopedQuerySet":
-        if not self.model.scope.may_edit(user):
+        scope: Scope = self.model.scope
+        if not scope.may_edit(user):
             return self.none()
-        return self.visible_to(user)
+        return self.filter(scope.condition(user.region_id))
 
 
 def township_code_of(instance) -> str | None:

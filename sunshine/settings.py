@@ -1,5 +1,6 @@
 """Sunshine settings: one file, configured only through environment variables (DESIGN §6)."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -85,7 +86,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The test database is a file, not shared memory: browser tests serve pages from other threads,
     # each with its own connection, waiting on locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "sunshine.User"

@@ -82,6 +82,7 @@ class RegionRoute:
     method: str = "get"
     ok: int = 200
     kwargs: dict = field(default_factory=dict)
+    refuse: int = 404  # what a reader who may not change the object gets (403 where the role is the reason)
 
 
 # Region objects are built in the counties of persons a (520102), c (520103) and z (520302).

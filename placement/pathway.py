@@ -1,0 +1,78 @@
+"""What placement adds to the person's pathway, timeline, file and work list (registered from apps.ready)."""
+
+import datetime as dt
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from cases.pathway import PLACED, register_fact_source
+from cases.selectors import WorkItem, register_work_source
+from cases.timeline import Entry, register_timeline_source
+from cases.views import register_person_section
+from sunshine.choices import Role
+
+from .choices import PlacementMode
+from .models import FollowUp, Loan, Placement
+
+FOLLOW_UP_DAYS = 30  # dispersed placements are followed up monthly
+
+
+@register_fact_source
+def _placed(person_ids: list[int], day: dt.date) -> dict[int, set[str]]:
+    placed = Placement.objects.filter(person_id__in=person_ids).active_on(day).values_list("person_id", flat=True)
+    return {person_id: {PLACED} for person_id in placed}
+
+
+@register_timeline_source
+def _placements(person, user) -> list[Entry]:
+    entries = []
+    for placement in Placement.objects.visible_to(user).filter(person=person).select_related("base", "employer"):
+        where = placement.base or placement.employer or ""
+        entries.append(
+            Entry(placement.contract_start, _("Placement"), f"{placement.get_mode_display()} {where}", "good")
+        )
+        if placement.last_day and placement.last_day <= dt.date.today():
+            entries.append(Entry(placement.last_day, _("Placement"), _("Contract ended")))
+    for follow_up in FollowUp.objects.visible_to(user).filter(person=person):
+        text = _("Still employed") if follow_up.still_employed else _("No longer employed")
+        entries.append(Entry(follow_up.visited_on, _("Placement follow-up"), f"{text} {follow_up.notes}".strip()))
+    return entries
+
+
+@register_work_source
+def _follow_ups(*, user, today: dt.date) -> list[WorkItem]:
+    """Dispersed placements are followed up every month, like visits."""
+    placements = (
+        Placement.objects.visible_to(user)
+        .filter(mode=PlacementMode.DISPERSED)
+        .active_on(today)
+        .select_related("person__township")
+    )
+    last = dict(
+        FollowUp.objects.visible_to(user)
+        .filter(placement__in=placements)
+        .values("placement_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("placement_id", "last")
+    )
+    return [
+        WorkItem(
+            placement.person,
+            "placement_follow_up",
+            (last.get(placement.pk) or placement.contract_start) + dt.timedelta(days=FOLLOW_UP_DAYS),
+            _("Placement follow-up"),
+        )
+        for placement in placements
+    ]
+
+
+@register_person_section
+def _placement_section(person, user) -> dict:
+    return {
+        "template": "placement/person_section.html",
+        "placements": Placement.objects.visible_to(user).filter(person=person).select_related("base", "employer"),
+        "loans": Loan.objects.visible_to(user).filter(person=person),
+        "can_place": Placement.scope.may_edit(user),
+        "can_decide_loans": user.role == Role.COUNTY_OFFICER,
+        "person": person,
+    }
