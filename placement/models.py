@@ -121,6 +121,7 @@ class Placement(PersonRecord):
     objects = PlacementQuerySet.as_manager()
     scope = Scope(path="person__township", edit=WORKER_AND_COUNTY)
     date_field = "contract_start"
+    future_fields = ("contract_end",)
 
     class Meta:
         ordering = ["-contract_start", "-id"]

@@ -42,7 +42,7 @@ class PersonRecord(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope = Scope(path="person__township", edit=WORKER_AND_COUNTY)
     date_field = "created_at"
-
+    future_fields: tuple[str, ...] = ()  # dates that may lie ahead (a planned end); the others may not
     class Meta:
         abstract = True
 
@@ -60,6 +60,7 @@ class HelpGroupMember(PersonRecord):
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     date_field = "joined_on"
+    future_fields = ("left_on",)
 
     class Meta:
         ordering = ["role", "name"]
@@ -169,6 +170,7 @@ class Leave(PersonRecord):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
     date_field = "leave_from"
+    future_fields = ("leave_until",)
 
     class Meta:
         ordering = ["-leave_from", "-id"]

@@ -14,8 +14,6 @@ from ..models import Person
 from ..models.records import PersonRecord
 from .alerts import breach_alerts_refresh
 
-# Dates that may lie ahead: the planned end of a leave and the day a helper leaves the group.
-FUTURE_ALLOWED = {"leave_until", "left_on"}
 
 
 def _check_dates(record: PersonRecord) -> None:
@@ -24,7 +22,7 @@ def _check_dates(record: PersonRecord) -> None:
     for field in record._meta.concrete_fields:
         value = getattr(record, field.attname)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            if value > today and field.name not in FUTURE_ALLOWED:
+            if value > today and field.name not in record.future_fields:
                 errors[field.name] = _("This date is in the future.")
             elif value < record.person.birth_date:
                 errors[field.name] = _("This date is before the person was born.")

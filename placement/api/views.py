@@ -17,7 +17,7 @@ class PlacementBaseViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
-            return bases_with_scale(user=self.request.user, day=dt.date.today())
+            return bases_with_scale(user=self.request.user, day=dt.date.today()).order_by("-scale", "name", "pk")
         return PlacementBase.objects.editable_by(self.request.user)
 
 
