@@ -50,9 +50,11 @@ def subsidy_eligibility(*, user: User, day: dt.date) -> list[Eligibility]:
     """
     bases = [base for base in bases_with_scale(user=user, day=day) if base.scale >= MEDIUM_SCALE]
     events: dict[int, list[tuple[dt.date, int]]] = {base.pk: [] for base in bases}
-    rows = PlacementBase.objects.filter(
-        pk__in=events, placements__long_contract=True, placements__contract_start__lte=day
-    ).values_list("pk", "placements__contract_start", "placements__contract_end", "placements__left_on")
+    rows = (
+        PlacementBase.objects.visible_to(user)
+        .filter(pk__in=events, placements__long_contract=True, placements__contract_start__lte=day)
+        .values_list("pk", "placements__contract_start", "placements__contract_end", "placements__left_on")
+    )
     for base_id, start, end, left in rows:
         events[base_id].append((start, 1))
         last = min(d for d in (end, left, dt.date.max) if d)

@@ -43,6 +43,7 @@ class PersonRecord(models.Model):
     scope = Scope(path="person__township", edit=WORKER_AND_COUNTY)
     date_field = "created_at"
     future_fields: tuple[str, ...] = ()  # dates that may lie ahead (a planned end); the others may not
+
     class Meta:
         abstract = True
 

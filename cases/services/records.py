@@ -15,7 +15,6 @@ from ..models.records import PersonRecord
 from .alerts import breach_alerts_refresh
 
 
-
 def _check_dates(record: PersonRecord) -> None:
     today = dt.date.today()
     errors = {}

@@ -1,0 +1,16 @@
+"""The welfare section of a person's file (registered from apps.ready)."""
+
+from cases.views import register_person_section
+from sunshine.choices import Role
+
+from .models import Benefit
+
+
+@register_person_section
+def _benefits(person, user) -> dict:
+    return {
+        "template": "welfare/person_section.html",
+        "benefits": Benefit.objects.visible_to(user).filter(person=person),
+        "can_apply": user.role in (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER),
+        "person": person,
+    }

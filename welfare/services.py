@@ -1,0 +1,127 @@
+"""Writes of welfare benefits: the township applies, civil affairs decides and ends, the county office corrects.
+
+Every refusal names the field it is about.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models import Person
+from sunshine.access import ensure_editable
+from sunshine.choices import Department, Role
+from sunshine.models import User
+
+from .choices import MEDICAL_KINDS, BenefitStatus
+from .models import Benefit
+
+APPLICANTS = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+OUTCOMES = (BenefitStatus.APPROVED, BenefitStatus.REFUSED)
+
+
+def is_civil_affairs(user: User) -> bool:
+    return user.role == Role.DEPARTMENT_STAFF and user.department == Department.CIVIL_AFFAIRS
+
+
+def require_civil_affairs(user: User) -> None:
+    """Decisions on benefits belong to the civil-affairs department."""
+    if not is_civil_affairs(user):
+        raise PermissionDenied
+
+
+def _not_in_future(benefit: Benefit, *fields: str) -> None:
+    today = dt.date.today()
+    errors = {
+        name: _("This date is in the future.")
+        for name in fields
+        if getattr(benefit, name) is not None and getattr(benefit, name) > today
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_duplicate(benefit: Benefit) -> None:
+    """One open application or running benefit of a kind per person; the two medical schemes count as one."""
+    kinds = MEDICAL_KINDS if benefit.is_medical else (benefit.kind,)
+    open_ = Benefit.objects.open().filter(person_id=benefit.person_id, kind__in=kinds).exclude(pk=benefit.pk)
+    other = open_.first()
+    if other is not None:
+        message = _("This person already has an open %(kind)s (applied on %(day)s).")
+        raise ValidationError(
+            {"kind": message % {"kind": other.get_kind_display(), "day": other.applied_on.isoformat()}}
+        )
+
+
+def _save(user: User, benefit: Benefit) -> Benefit:
+    benefit.full_clean()
+    _not_in_future(benefit, "applied_on", "decided_on", "ends_on")
+    benefit.save()
+    ensure_editable(user, benefit)
+    return benefit
+
+
+@transaction.atomic
+def benefit_apply(
+    *, user: User, person: Person, kind: str, applied_on: dt.date, application_notes: str = ""
+) -> Benefit:
+    """Apply for a benefit for a person of the user's township (or county)."""
+    if user.role not in APPLICANTS or not Person.objects.editable_by(user).filter(pk=person.pk).exists():
+        raise PermissionDenied
+    benefit = Benefit(
+        person=person, kind=kind, applied_on=applied_on, application_notes=application_notes, recorded_by=user
+    )
+    benefit.full_clean()
+    _check_duplicate(benefit)
+    return _save(user, benefit)
+
+
+@transaction.atomic
+def benefit_decide(
+    *,
+    user: User,
+    benefit: Benefit,
+    outcome: str,
+    decided_on: dt.date,
+    amount: Decimal | None = None,
+    starts_on: dt.date | None = None,
+    decision_notes: str = "",
+) -> Benefit:
+    """Approve an application (with its amount and start) or refuse it (with the reason): civil affairs only."""
+    require_civil_affairs(user)
+    ensure_editable(user, benefit)
+    benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)  # two officers deciding at once: one wins
+    if benefit.status != BenefitStatus.APPLIED:
+        raise ValidationError({"status": _("This application has already been decided.")})
+    if outcome not in OUTCOMES:
+        raise ValidationError({"outcome": _("Approve or refuse the application.")})
+    benefit.status, benefit.decided_on, benefit.decided_by = outcome, decided_on, user
+    benefit.decision_notes = decision_notes
+    if outcome == BenefitStatus.APPROVED:
+        benefit.amount, benefit.starts_on = amount, starts_on
+    return _save(user, benefit)
+
+
+@transaction.atomic
+def benefit_end(*, user: User, benefit: Benefit, ends_on: dt.date) -> Benefit:
+    """End a running benefit (civil affairs): the person no longer qualifies, moved away, died..."""
+    require_civil_affairs(user)
+    ensure_editable(user, benefit)
+    benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
+    if benefit.status != BenefitStatus.APPROVED:
+        raise ValidationError({"status": _("Only an approved benefit can be ended.")})
+    benefit.status, benefit.ends_on = BenefitStatus.ENDED, ends_on
+    return _save(user, benefit)
+
+
+@transaction.atomic
+def benefit_correct(*, user: User, benefit: Benefit) -> Benefit:
+    """Correct an application's details (county office); the same rules as when applying hold."""
+    if user.role != Role.COUNTY_OFFICER:
+        raise PermissionDenied
+    ensure_editable(user, benefit)
+    benefit.full_clean()
+    _check_duplicate(benefit)
+    return _save(user, benefit)
