@@ -43,7 +43,7 @@ def test_stages_of_many_persons_take_a_fixed_number_of_queries(township_a, djang
     persons = PersonFactory.create_batch(20, township=township_a)
     for person in persons[:10]:
         MeasureFactory(person=person)
-    with django_assert_num_queries(2):  # measures, status events
+    with django_assert_num_queries(4):  # measures, status events, training enrolments, placements
         stages = pathway_stages([p.pk for p in persons], D(2012, 1, 1))
     assert list(stages.values()).count(Stage.REHAB) == 10
 
@@ -53,9 +53,10 @@ def test_the_person_file_shows_stage_measures_and_timeline(
 ):
     MeasureFactory(person=person_a, order_number="戒[2011]7号")
     client.force_login(county_officer)
-    # session, user, region; person with township and county; audit insert; editable check; pathway (2);
-    # measures; help group; timeline (one per source: 11); open transfer; session save (3)
-    with django_assert_max_num_queries(26):
+    # session, user, region; person with township and county; audit insert; editable check; pathway facts (4);
+    # measures; help group; file sections (training 1, placement 2, welfare 1); timeline (one query per
+    # source: cases 11, training 1, placement 2, welfare 1); open transfer; session save (3)
+    with django_assert_max_num_queries(35):
         response = client.get(person_a.get_absolute_url())
     page = response.content.decode()
     assert response.context["stage"] == Stage.REHAB

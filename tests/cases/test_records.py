@@ -156,9 +156,10 @@ def test_the_work_list_page_has_a_fixed_query_count(client, worker_a, township_a
         )
     client.force_login(worker_a)
     # session, user, user's region; schedule rules, active measures with persons, last tests, last visits,
-    # whereabouts events, unreported orders, active measures (expiry), owed discharge notices; pathway facts
-    # (measures, status events); open alerts, open transfers; session save (3)
-    with django_assert_max_num_queries(19):
+    # whereabouts events, unreported orders, active measures (expiry), owed discharge notices; placement
+    # follow-ups (dispersed placements, last follow-ups); pathway facts (measures, status events, enrolments,
+    # placements); open alerts, open transfers; session save (3)
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("home"))
     assert len(response.context["overdue"]) == 30
 
