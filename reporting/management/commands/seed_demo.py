@@ -10,8 +10,11 @@ from stdnum.cn.ric import calc_check_digit
 from cases.dates import add_years
 from cases.models import Absence, Measure, Person, StatusEvent, UrineTest, Visit
 from cases.services import pinyin_initials
+from placement.models import Employer, Placement, PlacementBase
 from sunshine.choices import Role
 from sunshine.models import Region, User
+from training.models import Course, Enrolment
+from welfare.models import Benefit
 
 DEMO_PASSWORD = "Sunshine-demo-2011"  # noqa: S105 (demo accounts only; printed by the command)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林龙吴杨石潘韦蒙罗"
@@ -20,6 +23,8 @@ ETHNICITIES = ["汉族"] * 6 + ["苗族", "布依族", "侗族", "土家族", "�
 DRUGS = ["海洛因", "海洛因", "甲基苯丙胺（冰毒）", "氯胺酮", "大麻", "海洛因、甲基苯丙胺（冰毒）"]
 # Address codes printed on IDs, including codes retired since issue (5222 铜仁地区, 5224 毕节地区).
 ADDRESS_CODES = ["520102", "520103", "520111", "520112", "520302", "520402", "522201", "522401", "522601", "522701"]
+
+DEMO_BASES = (("南明区阳光食品加工基地", 150), ("南明区绿色农业安置点", 80), ("南明区社区服务安置点", 30))
 
 # Demo accounts: username → (role, region code, department).
 STAFF = {
@@ -53,6 +58,7 @@ class Command(BaseCommand):
         self._staff()
         created = self._persons(persons, seed)
         self._histories(seed, created)
+        self._employment(seed, created)
         self.stdout.write(f"{len(created)} persons created ({Person.objects.count()} in all).")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only):")
         for username, (role, region, _department) in STAFF.items():
@@ -191,3 +197,71 @@ class Command(BaseCommand):
             (Absence, absences),
         ):
             model.objects.bulk_create(rows, batch_size=2000)
+
+    def _employment(self, seed: int, persons: list[Person]) -> None:
+        """Courses, enrolments, placement bases of every scale class, placements and welfare applications."""
+        rng = random.Random(seed * 104729)
+        today = dt.date.today()
+        county = Region.objects.get(code="520102")
+        townships = list(Region.objects.townships().filter(parent=county))
+        employer, _created = Employer.objects.get_or_create(name="南明区阳光食品厂", region=county)
+        bases = []
+        for n, (name, capacity) in enumerate(DEMO_BASES):
+            defaults = {
+                "name": name,
+                "region": townships[n],
+                "opened_on": dt.date(2011, 3, 1) + dt.timedelta(days=90 * n),
+                "declared_capacity": capacity,
+                "employer": employer if n == 0 else None,
+                "has_union": n == 0,
+            }
+            bases.append(PlacementBase.objects.get_or_create(code=f"DEMO-{n}", defaults=defaults)[0])
+        courses = []
+        for n, skill in enumerate(("电工", "厨师", "种养殖")):
+            start = dt.date(2012 + n, 4, 1)
+            defaults = {"provider_kind": "hr", "provider_name": "南明区人社局职业培训中心", "hours": 120}
+            defaults["end_date"] = start + dt.timedelta(days=45)
+            courses.append(
+                Course.objects.get_or_create(skill=skill, region=county, start_date=start, defaults=defaults)[0]
+            )
+        placements, enrolments, benefits = [], [], []
+        for person in persons:
+            course = rng.choice(courses)
+            if rng.random() < 0.25 and person.registered_on <= course.start_date <= today:
+                done = rng.random() < 0.8
+                enrolment = Enrolment(person=person, course=course, status="enrolled", completed=done)
+                enrolment.enrolled_on = enrolment.approved_on = course.start_date - dt.timedelta(days=7)
+                enrolment.attendance = course.hours if done else course.hours // 2
+                if done:
+                    enrolment.completed_on, enrolment.certificate_number = course.end_date, f"JYZ{person.pk:06d}"
+                enrolments.append(enrolment)
+            start = max(person.registered_on + dt.timedelta(days=rng.randrange(60, 400)), dt.date(2011, 6, 1))
+            if rng.random() < 0.35 and start <= today:
+                placements.append(self._placement(rng, person, start, bases, employer))
+            applied = person.registered_on + dt.timedelta(days=rng.randrange(30, 300))
+            if rng.random() < 0.12 and applied <= today:
+                kind = rng.choice(("minimum_living", "rural_medical", "temporary_relief"))
+                benefits.append(Benefit(person=person, kind=kind, applied_on=applied, status="applied"))
+        for model, rows in ((Enrolment, enrolments), (Placement, placements), (Benefit, benefits)):
+            model.objects.bulk_create(rows, batch_size=2000)
+
+    @staticmethod
+    def _placement(rng, person, start, bases, employer) -> Placement:
+        mode = rng.choice(("concentrated", "concentrated", "dispersed", "self_employed", "public_welfare"))
+        base = rng.choice(bases) if mode == "concentrated" else None
+        if base and base.opened_on > start:
+            base, mode = None, "dispersed"
+        end = None if mode == "self_employed" else start + dt.timedelta(days=rng.choice((364, 729, 1094, 200)))
+        return Placement(
+            person=person,
+            mode=mode,
+            base=base,
+            employer=employer if mode == "dispersed" else None,
+            contract_start=start,
+            contract_end=end,
+            long_contract=Placement.is_long(start, end),
+            social_insurance=rng.random() < 0.7,
+            wage=rng.choice((1200, 1500, 1800, 2200)),
+            employment_certificate=f"DJ{person.pk:07d}",
+            tax_policy_marked=rng.random() < 0.4,
+        )

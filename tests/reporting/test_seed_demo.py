@@ -31,3 +31,10 @@ def test_it_seeds_a_valid_population_and_one_account_per_role_idempotently():
     for user in User.objects.all():
         user.full_clean(exclude=["password"])
     assert "demo_worker" in out.getvalue()
+    from cases.models import Measure
+    from placement.models import Placement
+    from training.models import Enrolment
+
+    assert Measure.objects.exists() and Placement.objects.exists() and Enrolment.objects.exists()
+    for measure in Measure.objects.all():  # the synthetic histories follow the legal rules
+        assert measure.ended_on is None or measure.started_on is None or measure.ended_on >= measure.started_on
