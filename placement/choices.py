@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlacementMode(models.TextChoices):
@@ -30,5 +31,5 @@ class ScaleClass(models.TextChoices):
 class LoanStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("loan status", "Refused")
     REPAID = "repaid", _("Repaid")

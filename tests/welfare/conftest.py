@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from ..conftest import COUNTY, OTHER_COUNTY
 from ..factories import StaffFactory
@@ -16,3 +17,10 @@ def other_civil_affairs(db):
     return StaffFactory(
         username="other_civil_affairs", role="department_staff", department="civil_affairs", region_id=OTHER_COUNTY
     )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests compare service messages and timeline texts with their English msgids."""
+    with translation.override("en"):
+        yield
