@@ -7,6 +7,7 @@ from cases.api.urls import urlpatterns as cases_api
 from cases.urls import urlpatterns as cases_urls
 from placement.api.urls import urlpatterns as placement_api
 from placement.urls import urlpatterns as placement_urls
+from reporting.urls import urlpatterns as reporting_urls
 from training.api.urls import urlpatterns as training_api
 from training.urls import urlpatterns as training_urls
 from welfare.api.urls import urlpatterns as welfare_api
@@ -34,6 +35,7 @@ urlpatterns = [
     path("training/", include((training_urls, "training"))),
     path("placement/", include((placement_urls, "placement"))),
     path("welfare/", include((welfare_urls, "welfare"))),
+    path("reporting/", include((reporting_urls, "reporting"))),
     path("api/v1/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

@@ -1,0 +1,29 @@
+"""Assessment-side records. Pairing responsibility (帮扶责任制): committee member units paired with regions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sunshine.access import Scope, ScopedQuerySet
+from sunshine.choices import Role
+from sunshine.models import Region
+
+
+class Pairing(models.Model):
+    """A member unit of the anti-drug committee paired with a region it helps (shown in assessment reports)."""
+
+    unit = models.CharField(_("member unit"), max_length=100)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("region"))
+    since = models.DateField(_("paired since"))
+    until = models.DateField(_("paired until"), null=True, blank=True)
+    responsibilities = models.TextField(_("responsibilities"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(path="region", public=True, edit={Role.PROVINCE_OFFICER})
+
+    class Meta:
+        ordering = ["region", "unit"]
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+
+    def __str__(self):
+        return f"{self.unit} → {self.region}"
