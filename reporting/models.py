@@ -27,3 +27,31 @@ class Pairing(models.Model):
 
     def __str__(self):
         return f"{self.unit} → {self.region}"
+
+
+class IndicatorSnapshot(models.Model):
+    """One indicator of one region on one date (DESIGN §4): numerator and denominator (none for counts).
+
+    Not personal data. Written only by ``reporting.services.snapshots_compute``, a date at a time.
+    """
+
+    date = models.DateField(_("date"))
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("region"))
+    indicator = models.CharField(_("indicator"), max_length=32)
+    numerator = models.IntegerField(_("numerator"))
+    denominator = models.IntegerField(_("denominator"), null=True)
+
+    class Meta:
+        ordering = ["date", "region", "indicator"]
+        verbose_name = _("indicator snapshot")
+        verbose_name_plural = _("indicator snapshots")
+        constraints = [models.UniqueConstraint(fields=["date", "region", "indicator"], name="one_snapshot_per_figure")]
+
+    def __str__(self):
+        return f"{self.date} {self.region_id} {self.indicator}"
+
+    @property
+    def value(self):
+        if self.denominator is None:
+            return self.numerator
+        return self.numerator / self.denominator if self.denominator else None

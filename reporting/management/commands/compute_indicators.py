@@ -1,0 +1,29 @@
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting.services import month_ends, snapshots_compute
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute the indicator snapshots of every region for a date (default: yesterday), or for each month end "
+        "from --from to --to. Idempotent: a date's snapshots are replaced in one transaction."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--from", dest="start", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+
+    def handle(self, *args, date, start, end, **options):
+        if date and (start or end):
+            raise CommandError("Give --date, or --from and --to, not both.")
+        if bool(start) != bool(end):
+            raise CommandError("--from and --to go together.")
+        days = month_ends(start, end) if start else [date or dt.date.today() - dt.timedelta(days=1)]
+        for day in days:
+            began = time.perf_counter()
+            rows = snapshots_compute(day=day)
+            self.stdout.write(f"{day.isoformat()}: {rows} snapshots in {time.perf_counter() - began:.2f} s")

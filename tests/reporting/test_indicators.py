@@ -1,0 +1,203 @@
+"""Indicators as of a date D, built from small hand-made histories (DESIGN §4)."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
+from reporting.indicators import abstinence_cutoff, region_figures
+from reporting.models import IndicatorSnapshot
+from reporting.services import month_ends, snapshots_compute
+from sunshine.models import Region
+
+from ..factories import MeasureFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def figures(day, code):
+    return {f.code: (f.numerator, f.denominator) for f in region_figures(day)[code]}
+
+
+def test_a_person_counts_where_they_belonged_on_the_day(township_a, township_b):
+    person = PersonFactory(township=township_b, registered_on=D(2010, 1, 1))
+    Transfer.objects.create(
+        person=person,
+        from_township=township_a,
+        to_township=township_b,
+        requested_on=D(2012, 5, 20),
+        status="accepted",
+        effective_on=D(2012, 6, 1),
+    )
+    assert figures(D(2012, 5, 31), township_a.code)["registered"] == (1, None)
+    assert figures(D(2012, 5, 31), township_b.code)["registered"] == (0, None)
+    assert figures(D(2012, 6, 1), township_a.code)["registered"] == (0, None)
+    assert figures(D(2012, 6, 1), township_b.code)["registered"] == (1, None)
+    assert figures(D(2012, 6, 1), "520102")["registered"] == (1, None)  # same county either way
+
+
+def test_abstinence_takes_exactly_three_calendar_years(township_a):
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    assert figures(D(2012, 12, 31), township_a.code)["abstinent_3y"] == (0, None)
+    assert figures(D(2013, 1, 1), township_a.code)["abstinent_3y"] == (1, None)
+    assert figures(D(2013, 1, 1), township_a.code)["current"] == (0, None)
+    assert abstinence_cutoff(D(2015, 2, 28)) == D(2012, 2, 29)
+
+
+def test_a_positive_test_or_finding_restarts_the_clock(township_a):
+    person = PersonFactory(township=township_a, registered_on=D(2008, 1, 1))
+    UrineTest.objects.create(person=person, tested_on=D(2011, 3, 1), result="positive")
+    DrugUseFinding.objects.create(person=person, found_on=D(2010, 1, 1))
+    UrineTest.objects.create(person=person, tested_on=D(2013, 1, 1), result="positive")  # after D: ignored
+    assert figures(D(2012, 12, 31), township_a.code)["abstinent_3y"] == (0, None)
+    assert figures(D(2014, 3, 1), township_a.code)["abstinent_3y"] == (0, None)  # the 2013 test counts now
+    assert figures(D(2016, 1, 1), township_a.code)["abstinent_3y"] == (1, None)
+
+
+def test_a_measure_ending_on_d_is_not_under_measure_and_restarts_the_clock(township_a):
+    person = PersonFactory(township=township_a, registered_on=D(2005, 1, 1))
+    MeasureFactory(
+        person=person,
+        ordered_on=D(2009, 1, 1),
+        reported_on=D(2009, 1, 5),
+        started_on=D(2009, 1, 5),
+        ended_on=D(2012, 1, 5),
+        end_reason="completed",
+    )
+    assert figures(D(2012, 1, 4), township_a.code)["control_rate"] == (1, 1)
+    on_end = figures(D(2012, 1, 5), township_a.code)
+    assert on_end["control_rate"] == (0, 1) and on_end["abstinent_3y"] == (0, None)
+    assert figures(D(2015, 1, 5), township_a.code)["abstinent_3y"] == (1, None)
+
+
+def test_deceased_and_departed_leave_current_and_the_consolidation_base(township_a):
+    _alive, dead, gone = (PersonFactory(township=township_a, registered_on=D(2010, 1, 1)) for _ in range(3))
+    StatusEvent.objects.create(person=dead, kind="deceased", occurred_on=D(2011, 1, 1))
+    StatusEvent.objects.create(person=gone, kind="departed", occurred_on=D(2011, 1, 1))
+    day = figures(D(2011, 6, 1), township_a.code)
+    assert (day["registered"], day["deceased"], day["departed"], day["current"]) == (
+        (3, None),
+        (1, None),
+        (1, None),
+        (1, None),
+    )
+    assert day["consolidation_rate"] == (0, 1)
+    assert figures(D(2010, 12, 31), township_a.code)["deceased"] == (0, None)
+
+
+def test_a_suspended_community_measure_still_counts(township_a):
+    person = PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    MeasureFactory(person=person)
+    StatusEvent.objects.create(person=person, kind="detained", occurred_on=D(2012, 1, 1))
+    assert figures(D(2012, 2, 1), township_a.code)["control_rate"] == (1, 1)
+
+
+def test_lost_persons_lower_the_whereabouts_rate_until_found(township_a):
+    person = PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    StatusEvent.objects.create(person=person, kind="lost", occurred_on=D(2011, 1, 1))
+    StatusEvent.objects.create(person=person, kind="found", occurred_on=D(2011, 6, 1))
+    assert figures(D(2011, 3, 1), township_a.code)["whereabouts_rate"] == (1, 2)
+    assert figures(D(2011, 7, 1), township_a.code)["whereabouts_rate"] == (2, 2)
+
+
+def test_the_urban_placement_rate_leaves_out_rural_townships(db):
+    from tests.placement.factories import PlacementFactory
+
+    urban = Region.objects.filter(level="township", is_urban=True, code__startswith="5201").first()
+    rural = Region.objects.filter(level="township", is_urban=False, code__startswith="5201").first()
+    for township in (urban, rural):
+        person = PersonFactory(township=township, registered_on=D(2010, 1, 1))
+        MeasureFactory(person=person)
+        PlacementFactory(person=person)
+    province = figures(D(2012, 6, 1), "52")
+    assert province["placement_rate"] == (2, 2)
+    assert province["placement_rate_urban"] == (1, 1)
+
+
+def test_a_zero_denominator_is_no_data(township_a):
+    values = {f.code: f.value for f in region_figures(D(2012, 1, 1))[township_a.code]}
+    assert values["control_rate"] is None and values["placement_rate"] is None and values["registered"] == 0
+
+
+def test_report_rate_counts_orders_past_their_deadline(township_a):
+    for reported in (D(2011, 6, 16), D(2011, 6, 17), None):
+        MeasureFactory(
+            person=PersonFactory(township=township_a),
+            ordered_on=D(2011, 6, 1),
+            reported_on=reported,
+            started_on=reported,
+        )
+    assert figures(D(2011, 6, 15), township_a.code)["report_rate"] == (0, 0)
+    assert figures(D(2011, 6, 16), township_a.code)["report_rate"] == (1, 3)
+
+
+def test_every_parent_is_the_sum_of_its_children(db):
+    call_command("seed_demo", "--persons", "400", "--seed", "3", stdout=io.StringIO())
+    day = D(2014, 6, 30)
+    every = region_figures(day)
+    children: dict[str, list[str]] = {}
+    for code, parent in Region.objects.exclude(parent=None).values_list("code", "parent_id"):
+        children.setdefault(parent, []).append(code)
+    assert every["52"][0].numerator > 50  # the demo population is counted
+    for parent, kids in children.items():
+        for index, figure in enumerate(every[parent]):
+            assert figure.numerator == sum(every[kid][index].numerator for kid in kids), (parent, figure.code)
+            if figure.denominator is not None:
+                assert figure.denominator == sum(every[kid][index].denominator for kid in kids), (parent, figure.code)
+
+
+def test_a_run_is_idempotent_and_all_or_nothing(township_a):
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    day = D(2012, 12, 31)
+    snapshots_compute(day=day)
+    first = list(
+        IndicatorSnapshot.objects.filter(date=day).values_list("region", "indicator", "numerator", "denominator")
+    )
+    assert len(first) == Region.objects.count() * 14
+    snapshots_compute(day=day)
+    assert (
+        list(IndicatorSnapshot.objects.filter(date=day).values_list("region", "indicator", "numerator", "denominator"))
+        == first
+    )
+
+    PersonFactory(township=township_a, registered_on=D(2011, 1, 1))  # would change the figures
+
+    def killed(code):
+        if code == "520102":
+            raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        snapshots_compute(day=day, between_regions=killed)
+    assert (
+        list(IndicatorSnapshot.objects.filter(date=day).values_list("region", "indicator", "numerator", "denominator"))
+        == first
+    )
+
+
+def test_the_commands_compute_and_show(township_a):
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    call_command("compute_indicators", "--date", "2012-12-31", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("show_indicators", "--region", township_a.code, "--date", "2012-12-31", "--json", stdout=out)
+    rows = {row["code"]: row for row in json.loads(out.getvalue())}
+    assert rows["registered"] == {"code": "registered", "numerator": 1, "denominator": None, "value": 1}
+    assert rows["control_rate"] == {"code": "control_rate", "numerator": 0, "denominator": 1, "value": 0.0}
+    assert rows["placement_rate"]["value"] is None
+    assert month_ends(D(2011, 11, 15), D(2012, 2, 1)) == [
+        D(2011, 11, 30),
+        D(2011, 12, 31),
+        D(2012, 1, 31),
+        D(2012, 2, 29),
+    ]
+
+
+def test_the_nightly_task_computes_yesterday(township_a):
+    from reporting.tasks import compute_indicators
+
+    assert compute_indicators.apply(kwargs={"day": "2012-12-31"}).get() == Region.objects.count() * 14
+    assert IndicatorSnapshot.objects.filter(date=D(2012, 12, 31)).exists()
