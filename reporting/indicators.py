@@ -34,10 +34,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import CharField, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from cases.choices import COMMUNITY_MEASURES, StatusKind, TestResult
+from cases.choices import COMMUNITY_MEASURES
 from cases.dates import add_years
 from cases.models import DrugUseFinding, Measure, Person, StatusEvent, Transfer, UrineTest
 from cases.models.measures import REPORT_DAYS
@@ -88,82 +89,120 @@ def _township_before_later_moves(viewer, person, day: dt.date):
     return later.order_by("effective_on", "id").values("from_township")[:1]
 
 
-def _latest(queryset, field):
-    return Subquery(queryset.order_by(f"-{field}").values(field)[:1], output_field=DateField())
-
-
-def person_facts(day: dt.date, viewer=None):
-    """Persons registered by ``day``, annotated with the facts every indicator is built from."""
-    viewer = viewer or province_scope()
-    person = OuterRef("pk")
-    active = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-    measures = Measure.objects.visible_to(viewer).filter(person=person)
-    events = StatusEvent.objects.visible_to(viewer).filter(person=person, occurred_on__lte=day)
-    whereabouts = events.filter(kind__in=(StatusKind.LOST, StatusKind.FOUND)).order_by("-occurred_on", "-id")
-    moved_later = _township_before_later_moves(viewer, person, day)
-    placed = Placement.objects.visible_to(viewer).filter(person=person).active_on(day)
-    positives = UrineTest.objects.visible_to(viewer).filter(
-        person=person, tested_on__lte=day, result=TestResult.POSITIVE
-    )
-    findings = DrugUseFinding.objects.visible_to(viewer).filter(person=person, found_on__lte=day)
-    clock = Greatest(
-        F("registered_on"),
-        Coalesce(_latest(positives, "tested_on"), F("registered_on")),
-        Coalesce(_latest(findings, "found_on"), F("registered_on")),
-        Coalesce(_latest(measures.filter(ended_on__lte=day), "ended_on"), F("registered_on")),
-        output_field=DateField(),
-    )
-    return (
-        Person.objects.visible_to(viewer)
-        .filter(registered_on__lte=day)
-        .annotate(
-            township_on_day=Coalesce(Subquery(moved_later), F("township_id"), output_field=CharField()),
-            is_deceased=Exists(events.filter(kind=StatusKind.DECEASED)),
-            is_departed=Exists(events.filter(kind=StatusKind.DEPARTED)),
-            measure_active=Exists(measures.filter(active)),
-            community_active=Exists(measures.filter(active, kind__in=COMMUNITY_MEASURES)),
-            is_placed=Exists(placed),
-            last_whereabouts=Subquery(whereabouts.values("kind")[:1]),
-            clock_start=clock,
-        )
-    )
+# One statement per date. The persons come from ``Person.objects.visible_to`` (the scope); every other
+# table is read once, grouped by person, and joined to them: no per-person subquery is repeated.
+FACTS_SQL = """
+WITH persons AS ({persons}),
+moved AS (
+    SELECT t.person_id, MIN(t.from_township_id) AS township
+    FROM {transfer} t
+    JOIN (SELECT person_id, MIN(effective_on) AS first_day FROM {transfer}
+          WHERE status = 'accepted' AND effective_on > %(day)s GROUP BY person_id) f
+      ON f.person_id = t.person_id AND f.first_day = t.effective_on
+    WHERE t.status = 'accepted'
+    GROUP BY t.person_id
+),
+events AS (
+    SELECT person_id,
+           MAX(CASE WHEN kind = 'deceased' THEN 1 ELSE 0 END) AS deceased,
+           MAX(CASE WHEN kind = 'departed' THEN 1 ELSE 0 END) AS departed,
+           MAX(CASE WHEN kind = 'lost' THEN occurred_on END) AS lost_on,
+           MAX(CASE WHEN kind = 'found' THEN occurred_on END) AS found_on
+    FROM {statusevent} WHERE occurred_on <= %(day)s GROUP BY person_id
+),
+measures AS (
+    SELECT person_id,
+           MAX(CASE WHEN started_on <= %(day)s AND (ended_on IS NULL OR ended_on > %(day)s) THEN 1 ELSE 0 END)
+             AS active,
+           MAX(CASE WHEN started_on <= %(day)s AND (ended_on IS NULL OR ended_on > %(day)s)
+                     AND kind IN ('community_detox', 'community_rehab') THEN 1 ELSE 0 END) AS community,
+           MAX(CASE WHEN ended_on <= %(day)s THEN ended_on END) AS last_end
+    FROM {measure} GROUP BY person_id
+),
+relapses AS (
+    SELECT person_id, MAX(day) AS last_day FROM (
+        SELECT person_id, tested_on AS day FROM {urinetest} WHERE result = 'positive' AND tested_on <= %(day)s
+        UNION ALL
+        SELECT person_id, found_on AS day FROM {finding} WHERE found_on <= %(day)s
+    ) r GROUP BY person_id
+),
+placed AS (
+    SELECT DISTINCT person_id FROM {placement}
+    WHERE contract_start <= %(day)s AND (contract_end IS NULL OR contract_end >= %(day)s)
+      AND (left_on IS NULL OR left_on >= %(day)s)
+),
+facts AS (
+    SELECT COALESCE(moved.township, p.township_id) AS township,
+           COALESCE(events.deceased, 0) AS deceased,
+           CASE WHEN COALESCE(events.deceased, 0) = 0 THEN COALESCE(events.departed, 0) ELSE 0 END AS departed,
+           CASE WHEN events.lost_on IS NOT NULL AND (events.found_on IS NULL OR events.lost_on > events.found_on)
+                THEN 1 ELSE 0 END AS lost,
+           COALESCE(measures.active, 0) AS active,
+           COALESCE(measures.community, 0) AS community,
+           CASE WHEN placed.person_id IS NULL THEN 0 ELSE 1 END AS placed,
+           CASE WHEN p.registered_on >= COALESCE(relapses.last_day, p.registered_on)
+                 AND p.registered_on >= COALESCE(measures.last_end, p.registered_on) THEN p.registered_on
+                WHEN COALESCE(relapses.last_day, p.registered_on) >= COALESCE(measures.last_end, p.registered_on)
+                THEN relapses.last_day ELSE measures.last_end END AS clock
+    FROM persons p
+    LEFT JOIN moved ON moved.person_id = p.id
+    LEFT JOIN events ON events.person_id = p.id
+    LEFT JOIN measures ON measures.person_id = p.id
+    LEFT JOIN relapses ON relapses.person_id = p.id
+    LEFT JOIN placed ON placed.person_id = p.id
+),
+classed AS (
+    SELECT township, deceased, departed, lost, active, community, placed,
+           CASE WHEN deceased = 0 AND departed = 0 AND active = 0 AND clock <= %(cutoff)s THEN 1 ELSE 0 END AS abstinent
+    FROM facts
+)
+SELECT c.township,
+       COUNT(*) AS registered,
+       SUM(deceased) AS deceased,
+       SUM(departed) AS departed,
+       SUM(abstinent) AS abstinent_3y,
+       SUM(1 - deceased - departed - abstinent) AS current,
+       SUM(CASE WHEN deceased + departed + abstinent = 0 AND active = 1 THEN 1 ELSE 0 END) AS under_measure,
+       SUM(CASE WHEN deceased + departed + abstinent = 0 AND lost = 0 THEN 1 ELSE 0 END) AS found,
+       SUM(1 - deceased - departed) AS living,
+       SUM(community) AS community,
+       SUM(community * placed) AS placed,
+       SUM(CASE WHEN r.is_urban THEN community ELSE 0 END) AS community_urban,
+       SUM(CASE WHEN r.is_urban THEN community * placed ELSE 0 END) AS placed_urban
+FROM classed c JOIN {region} r ON r.code = c.township
+GROUP BY c.township
+"""
 
 
 def township_figures(day: dt.date, viewer=None) -> dict[str, dict[str, int]]:
     """Numerators and denominators per township code on ``day``."""
-    cutoff = abstinence_cutoff(day)
-    gone = Q(is_deceased=True) | Q(is_departed=True)
-    abstinent = Q(is_deceased=False, is_departed=False, measure_active=False, clock_start__lte=cutoff)
-    current = ~gone & ~abstinent
-    urban = Q(township_on_day__in=Subquery(Region.objects.filter(level=Level.TOWNSHIP, is_urban=True).values("code")))
-    rows = (
-        person_facts(day, viewer)
-        .order_by()
-        .values("township_on_day")
-        .annotate(
-            registered=Count("pk"),
-            deceased=Count("pk", filter=Q(is_deceased=True)),
-            departed=Count("pk", filter=Q(is_deceased=False, is_departed=True)),
-            abstinent_3y=Count("pk", filter=abstinent),
-            current=Count("pk", filter=current),
-            under_measure=Count("pk", filter=current & Q(measure_active=True)),
-            found=Count(
-                "pk", filter=current & (Q(last_whereabouts__isnull=True) | ~Q(last_whereabouts=StatusKind.LOST))
-            ),
-            living=Count("pk", filter=~gone),
-            community=Count("pk", filter=Q(community_active=True)),
-            placed=Count("pk", filter=Q(community_active=True, is_placed=True)),
-            community_urban=Count("pk", filter=Q(community_active=True) & urban),
-            placed_urban=Count("pk", filter=Q(community_active=True, is_placed=True) & urban),
-        )
+    viewer = viewer or province_scope()
+    persons = (
+        Person.objects.visible_to(viewer).filter(registered_on__lte=day).values("id", "township_id", "registered_on")
     )
+    persons_sql, persons_params = persons.query.sql_with_params()
+    tables = {
+        "transfer": Transfer._meta.db_table,
+        "statusevent": StatusEvent._meta.db_table,
+        "measure": Measure._meta.db_table,
+        "urinetest": UrineTest._meta.db_table,
+        "finding": DrugUseFinding._meta.db_table,
+        "placement": Placement._meta.db_table,
+        "region": Region._meta.db_table,
+    }
+    # The persons' SQL carries positional parameters; name them so the whole statement uses one style.
+    named = {f"p{n}": value for n, value in enumerate(persons_params)}
+    persons_sql = persons_sql.replace("%s", "{}").format(*(f"%({key})s" for key in named))
+    sql = FACTS_SQL.format(persons=persons_sql, **tables)
     figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        township = row.pop("township_on_day")
-        for key, value in row.items():
-            figures[township][key] += value
-    _add_report_figures(figures, day, viewer or province_scope())
-    _add_base_figures(figures, day, viewer or province_scope())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**named, "day": day, "cutoff": abstinence_cutoff(day)})
+        names = [column[0] for column in cursor.description]
+        for township, *values in cursor.fetchall():
+            for name, value in zip(names[1:], values, strict=True):
+                figures[township][name] += int(value or 0)
+    _add_report_figures(figures, day, viewer)
+    _add_base_figures(figures, day, viewer)
     return figures
 
 

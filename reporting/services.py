@@ -1,7 +1,8 @@
 import datetime as dt
+import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from sunshine.access import ensure_editable
@@ -32,20 +33,31 @@ def snapshots_compute(*, day: dt.date, between_regions=None) -> int:
 
     ``between_regions`` is called after each region's rows are prepared (tests use it to kill a run).
     """
-    figures = region_figures(day)
     rows = []
-    for code, region_figures_ in figures.items():
-        rows.extend(
-            IndicatorSnapshot(
-                date=day, region_id=code, indicator=f.code, numerator=f.numerator, denominator=f.denominator
-            )
-            for f in region_figures_
-        )
+    for code, figures in region_figures(day).items():
+        rows.extend((code, f.code, f.numerator, f.denominator) for f in figures)
         if between_regions:
             between_regions(code)
     IndicatorSnapshot.objects.filter(date=day).delete()
-    IndicatorSnapshot.objects.bulk_create(rows, batch_size=5000)
+    _insert_snapshots(day, rows)
     return len(rows)
+
+
+def _insert_snapshots(day: dt.date, rows: list[tuple]) -> None:
+    """COPY on PostgreSQL (a date is 22,512 rows: INSERT takes seconds), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        snapshots = [
+            IndicatorSnapshot(date=day, region_id=region, indicator=code, numerator=numerator, denominator=denominator)
+            for region, code, numerator, denominator in rows
+        ]
+        IndicatorSnapshot.objects.bulk_create(snapshots, batch_size=5000)
+        return
+    null = "\\N"
+    lines = (f"{day.isoformat()}\t{r}\t{c}\t{n}\t{null if d is None else d}\n" for r, c, n, d in rows)
+    data = io.StringIO("".join(lines))
+    columns = "(date, region_id, indicator, numerator, denominator)"
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {IndicatorSnapshot._meta.db_table} {columns} FROM STDIN", data)
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -1,0 +1,138 @@
+"""Indicator benchmark at province scale (DESIGN §7): time all 1,608 regions for one date and 36 month-ends,
+and one plain scan of the same tables, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/indicators.py --persons 120000
+
+It creates (and afterwards drops) its own database `sunshine_bench` on that server, generates a synthetic
+population with INSERT ... SELECT generate_series (community measures, ~25 urine tests and ~25 visits per
+person, transfers, deaths, placements), then prints the figures; the last line is one JSON object with
+`persons`, `one_date_s`, `scan_s`, `ratio`, `months36_s`.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GENERATE = """
+CREATE TEMP TABLE bench_townships AS
+  SELECT code, row_number() OVER (ORDER BY code) - 1 AS n FROM sunshine_region WHERE level = 'township';
+INSERT INTO cases_person (id_number, name, name_initials, sex, birth_date, ethnicity, education, marital_status,
+  household_address, address, phone, township_id, drug_types, injecting, first_use_on, registered_on,
+  guardian_name, guardian_phone, hiv_status, other_infections, work_capacity, notes, created_at, updated_at)
+SELECT lpad(i::text, 18, '0'), 'P' || i, 'p', CASE WHEN i % 5 = 0 THEN 'F' ELSE 'M' END, DATE '1970-01-01' + (i % 9000),
+  '', '', '', '', '', '', t.code, '', i % 4 = 0, NULL, DATE '2008-01-01' + (i * 7919 % 5000), '', '', 'unknown', '', '', '',
+  now(), now()
+FROM generate_series(1, %(persons)s) i JOIN bench_townships t ON t.n = i % (SELECT count(*) FROM bench_townships);
+INSERT INTO cases_measure (person_id, kind, authority, order_number, ordered_on, reported_on, agreement_on, started_on,
+  term_months, extension_months, pregnant, nursing_infant, ended_on, end_reason, discharge_notified_on, notes, created_at)
+SELECT id, 'community_detox', '', '', registered_on + 10, registered_on + 20, registered_on + 20, registered_on + 20,
+  NULL, 0, false, false,
+  CASE WHEN id % 3 = 0 THEN (registered_on + 20 + interval '3 years')::date END,
+  CASE WHEN id % 3 = 0 THEN 'completed' ELSE '' END, NULL, '', now()
+FROM cases_person WHERE id % 10 < 8;
+INSERT INTO cases_urinetest (person_id, recorded_by_id, created_at, tested_on, kind, result, substance)
+SELECT p.id, NULL, now(), p.registered_on + 20 + g * 45, 'scheduled',
+  CASE WHEN (p.id + g) % 53 = 0 THEN 'positive' WHEN (p.id + g) % 41 = 0 THEN 'evaded' ELSE 'negative' END, ''
+FROM cases_person p, generate_series(0, 24) g;
+INSERT INTO cases_visit (person_id, recorded_by_id, created_at, visited_on, kind, visitors, findings, whereabouts_confirmed)
+SELECT p.id, NULL, now(), p.registered_on + 25 + g * 45, 'home', '', '', true
+FROM cases_person p, generate_series(0, 24) g;
+INSERT INTO cases_statusevent (person_id, recorded_by_id, created_at, kind, occurred_on, notes)
+SELECT id, NULL, now(), CASE WHEN id % 2 = 0 THEN 'deceased' ELSE 'lost' END, registered_on + 900, ''
+FROM cases_person WHERE id % 50 = 0;
+INSERT INTO cases_transfer (person_id, from_township_id, to_township_id, requested_on, reason, status, requested_by_id,
+  county_approved_by_id, county_approved_on, decided_by_id, effective_on, decision_notes)
+SELECT p.id, t.code, p.township_id, p.registered_on + 300, '', 'accepted', NULL, NULL, NULL, NULL, p.registered_on + 310, ''
+FROM cases_person p JOIN bench_townships t ON t.n = (p.id + 7) % (SELECT count(*) FROM bench_townships)
+WHERE p.id % 20 = 0;
+INSERT INTO placement_placement (person_id, recorded_by_id, created_at, mode, base_id, employer_id, contract_start,
+  contract_end, long_contract, social_insurance, wage, employment_certificate, tax_policy_marked, left_on, notes)
+SELECT id, NULL, now(), 'dispersed', NULL, NULL, registered_on + 200, registered_on + 200 + 729, true, true, NULL,
+  '', false, NULL, ''
+FROM cases_person WHERE id % 4 = 0;
+ANALYZE;
+"""
+
+SCAN = """
+SELECT (SELECT count(*) FROM cases_person WHERE registered_on <= %(day)s),
+       (SELECT count(*) FROM cases_measure WHERE started_on <= %(day)s),
+       (SELECT max(tested_on) FROM cases_urinetest WHERE result = 'positive'),
+       (SELECT count(*) FROM cases_statusevent), (SELECT count(*) FROM cases_transfer),
+       (SELECT count(*) FROM placement_placement WHERE contract_start <= %(day)s)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--persons", type=int, default=120_000)
+    parser.add_argument("--keep", action="store_true", help="keep the sunshine_bench database afterwards")
+    args = parser.parse_args()
+    server = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    if not server.scheme.startswith("postgres"):
+        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL to a server it may create a database on.")
+    import psycopg2
+
+    admin = psycopg2.connect(urlunsplit(server))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS sunshine_bench")
+        cursor.execute("CREATE DATABASE sunshine_bench")
+    os.environ["DATABASE_URL"] = urlunsplit(server._replace(path="/sunshine_bench"))
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from reporting.services import month_ends, snapshots_compute
+
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("load_regions", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(GENERATE.replace("%(persons)s", str(args.persons)))
+            cursor.execute("SELECT (SELECT count(*) FROM cases_urinetest) + (SELECT count(*) FROM cases_visit)")
+            events = cursor.fetchone()[0]
+        print(f"generated {args.persons} persons, {events} tests and visits in {time.perf_counter() - began:.1f} s")
+
+        day = dt.date(2013, 12, 31)
+        snapshots_compute(day=day)  # warm the caches once, as a nightly run on a live server would find them
+        began = time.perf_counter()
+        rows = snapshots_compute(day=day)
+        one_date = time.perf_counter() - began
+        print(f"one date, all regions: {one_date:.2f} s ({rows} snapshots)")
+
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(SCAN, {"day": day})
+            cursor.fetchall()
+        scan = time.perf_counter() - began
+        print(f"plain scan of the same tables: {scan:.2f} s; ratio {one_date / scan:.2f}")
+
+        began = time.perf_counter()
+        for month_end in month_ends(dt.date(2011, 1, 1), dt.date(2013, 12, 31)):
+            snapshots_compute(day=month_end)
+        months = time.perf_counter() - began
+        print(f"36 month-ends: {months:.1f} s")
+        print(json.dumps({"persons": args.persons, "one_date_s": round(one_date, 3), "scan_s": round(scan, 3),
+                          "ratio": round(one_date / scan, 2), "months36_s": round(months, 1)}))  # fmt: skip
+    finally:
+        connection.close()
+        if not args.keep:
+            with admin.cursor() as cursor:
+                cursor.execute("DROP DATABASE IF EXISTS sunshine_bench")
+
+
+if __name__ == "__main__":
+    main()
