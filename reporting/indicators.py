@@ -89,7 +89,7 @@ def _township_before_later_moves(viewer, person, day: dt.date):
     return later.order_by("effective_on", "id").values("from_township")[:1]
 
 
-# One statement per date. The persons come from ``Person.objects.visible_to`` (the scope); every other
+# One statement per date. The persons come through the scope (``visible_to``); every other
 # table is read once, grouped by person, and joined to them: no per-person subquery is repeated.
 FACTS_SQL = """
 WITH persons AS ({persons}),
