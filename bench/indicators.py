@@ -28,11 +28,13 @@ INSERT INTO cases_person (id_number, name, name_initials, sex, birth_date, ethni
   household_address, address, phone, township_id, drug_types, injecting, first_use_on, registered_on,
   guardian_name, guardian_phone, hiv_status, other_infections, work_capacity, notes, created_at, updated_at)
 SELECT lpad(i::text, 18, '0'), 'P' || i, 'p', CASE WHEN i % 5 = 0 THEN 'F' ELSE 'M' END, DATE '1970-01-01' + (i % 9000),
-  '', '', '', '', '', '', t.code, '', i % 4 = 0, NULL, DATE '2008-01-01' + (i * 7919 % 5000), '', '', 'unknown', '', '', '',
+  '', '', '', '', '', '', t.code, '', i % 4 = 0, NULL, DATE '2008-01-01' + (i * 7919 % 5000),
+  '', '', 'unknown', '', '', '',
   now(), now()
 FROM generate_series(1, %(persons)s) i JOIN bench_townships t ON t.n = i % (SELECT count(*) FROM bench_townships);
 INSERT INTO cases_measure (person_id, kind, authority, order_number, ordered_on, reported_on, agreement_on, started_on,
-  term_months, extension_months, pregnant, nursing_infant, ended_on, end_reason, discharge_notified_on, notes, created_at)
+  term_months, extension_months, pregnant, nursing_infant, ended_on, end_reason, discharge_notified_on, notes,
+  created_at)
 SELECT id, 'community_detox', '', '', registered_on + 10, registered_on + 20, registered_on + 20, registered_on + 20,
   NULL, 0, false, false,
   CASE WHEN id % 3 = 0 THEN (registered_on + 20 + interval '3 years')::date END,
@@ -42,7 +44,8 @@ INSERT INTO cases_urinetest (person_id, recorded_by_id, created_at, tested_on, k
 SELECT p.id, NULL, now(), p.registered_on + 20 + g * 45, 'scheduled',
   CASE WHEN (p.id + g) % 53 = 0 THEN 'positive' WHEN (p.id + g) % 41 = 0 THEN 'evaded' ELSE 'negative' END, ''
 FROM cases_person p, generate_series(0, 24) g;
-INSERT INTO cases_visit (person_id, recorded_by_id, created_at, visited_on, kind, visitors, findings, whereabouts_confirmed)
+INSERT INTO cases_visit (person_id, recorded_by_id, created_at, visited_on, kind, visitors, findings,
+  whereabouts_confirmed)
 SELECT p.id, NULL, now(), p.registered_on + 25 + g * 45, 'home', '', '', true
 FROM cases_person p, generate_series(0, 24) g;
 INSERT INTO cases_statusevent (person_id, recorded_by_id, created_at, kind, occurred_on, notes)
@@ -50,7 +53,8 @@ SELECT id, NULL, now(), CASE WHEN id % 2 = 0 THEN 'deceased' ELSE 'lost' END, re
 FROM cases_person WHERE id % 50 = 0;
 INSERT INTO cases_transfer (person_id, from_township_id, to_township_id, requested_on, reason, status, requested_by_id,
   county_approved_by_id, county_approved_on, decided_by_id, effective_on, decision_notes)
-SELECT p.id, t.code, p.township_id, p.registered_on + 300, '', 'accepted', NULL, NULL, NULL, NULL, p.registered_on + 310, ''
+SELECT p.id, t.code, p.township_id, p.registered_on + 300, '', 'accepted', NULL, NULL, NULL, NULL,
+  p.registered_on + 310, ''
 FROM cases_person p JOIN bench_townships t ON t.n = (p.id + 7) % (SELECT count(*) FROM bench_townships)
 WHERE p.id % 20 = 0;
 INSERT INTO placement_placement (person_id, recorded_by_id, created_at, mode, base_id, employer_id, contract_start,

@@ -41,6 +41,10 @@ class IndicatorSnapshot(models.Model):
     numerator = models.IntegerField(_("numerator"))
     denominator = models.IntegerField(_("denominator"), null=True)
 
+    # Aggregates, not personal data, but a region's figures are for the staff of that region and above.
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(path="region", edit=())
+
     class Meta:
         ordering = ["date", "region", "indicator"]
         verbose_name = _("indicator snapshot")

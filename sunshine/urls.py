@@ -7,6 +7,7 @@ from cases.api.urls import urlpatterns as cases_api
 from cases.urls import urlpatterns as cases_urls
 from placement.api.urls import urlpatterns as placement_api
 from placement.urls import urlpatterns as placement_urls
+from reporting.api.urls import urlpatterns as reporting_api
 from reporting.urls import urlpatterns as reporting_urls
 from training.api.urls import urlpatterns as training_api
 from training.urls import urlpatterns as training_urls
@@ -18,7 +19,7 @@ from .api.urls import urlpatterns as core_api
 
 # One API namespace ("api") assembled here, at the project level, so that the core never imports
 # the apps above it.
-api_urls = ([*core_api, *cases_api, *training_api, *placement_api, *welfare_api], "api")
+api_urls = ([*core_api, *cases_api, *training_api, *placement_api, *welfare_api, *reporting_api], "api")
 
 urlpatterns = [
     path("", cases_views.HomeView.as_view(), name="home"),

@@ -6,6 +6,17 @@ ROUTES = {
     "reporting:pairing_list": SignedIn(),
     "reporting:pairing_create": Roles(frozenset({"province_officer"})),
     "reporting:pairing_update": RegionRoute("pairing", editors={"province_officer": {"a", "c", "z"}}),
+    "api:indicator-list": SignedIn(),
+    # A region's figures are for the staff of that region and above (workers' townships hold none of these).
+    "api:indicator-detail": RegionRoute(
+        "snapshot",
+        editors={
+            "county_officer": {"a"},
+            "other_county_officer": {"c"},
+            "prefecture_officer": {"a", "c"},
+            "province_officer": {"a", "c", "z"},
+        },
+    ),
 }
 
 
@@ -16,4 +27,15 @@ def _pairing(county_code):
 
 
 _pairing.per_region = True
-BUILDERS = {"pairing": _pairing}
+
+
+def _snapshot(county_code):
+    from reporting.models import IndicatorSnapshot
+
+    return IndicatorSnapshot.objects.get_or_create(
+        date=dt.date(2012, 12, 31), region_id=county_code, indicator="control_rate", numerator=3, denominator=4
+    )[0]
+
+
+_snapshot.per_region = True
+BUILDERS = {"pairing": _pairing, "snapshot": _snapshot}

@@ -201,3 +201,32 @@ def test_the_nightly_task_computes_yesterday(township_a):
 
     assert compute_indicators.apply(kwargs={"day": "2012-12-31"}).get() == Region.objects.count() * 14
     assert IndicatorSnapshot.objects.filter(date=D(2012, 12, 31)).exists()
+
+
+def test_the_indicator_api_is_scoped_and_filtered(client, county_officer, worker_a, township_a):
+    from django.urls import reverse
+
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    snapshots_compute(day=D(2012, 12, 31))
+    client.force_login(county_officer)
+    url = reverse("api:indicator-list")
+    rows = client.get(url, {"region": "520102", "date": "2012-12-31", "indicator": "control_rate"}).json()["results"]
+    assert rows == [
+        {
+            "date": "2012-12-31",
+            "region": "520102",
+            "indicator": "control_rate",
+            "numerator": 0,
+            "denominator": 1,
+            "value": 0.0,
+        }
+    ]
+    assert client.get(url, {"region": "5201", "date": "2012-12-31"}).json()["count"] == 0  # above the county
+    assert client.get(url, {"region": "520103", "date": "2012-12-31"}).json()["count"] == 0  # another county
+    placement = client.get(url, {"region": township_a.code, "indicator": "placement_rate"}).json()["results"][0]
+    assert placement["value"] is None
+    client.force_login(worker_a)  # a township worker sees their township's figures only
+    regions = {
+        row["region"] for row in client.get(url, {"date": "2012-12-31", "indicator": "registered"}).json()["results"]
+    }
+    assert regions == {township_a.code}
