@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Pairing
+        from .models import Pairing, Target
 
         auditlog.register(Pairing)
+        auditlog.register(Target)

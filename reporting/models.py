@@ -59,3 +59,50 @@ class IndicatorSnapshot(models.Model):
         if self.denominator is None:
             return self.numerator
         return self.numerator / self.denominator if self.denominator else None
+
+
+class TargetQuerySet(ScopedQuerySet):
+    def in_force(self):
+        return self.filter(superseded_at__isnull=True)
+
+
+class Target(models.Model):
+    """A quantified target for an indicator in a region, with its baseline (DESIGN §4).
+
+    Changing a target supersedes the row and adds a new one, so the history stays. A prefecture or county
+    without its own target inherits the nearest one above it. Between the baseline and the deadline the
+    yearly milestones are linear and labelled as derived.
+    """
+
+    indicator = models.CharField(_("indicator"), max_length=32)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("region"))
+    baseline_value = models.DecimalField(_("baseline"), max_digits=8, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(_("target"), max_digits=8, decimal_places=4)
+    deadline = models.DateField(_("deadline"))
+    per_year = models.BooleanField(_("each year"), default=False, help_text=_("A count to reach every year."))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    created_by = models.ForeignKey("sunshine.User", models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TargetQuerySet.as_manager()
+    scope = Scope(path="region", public=True, edit={Role.PROVINCE_OFFICER})
+
+    class Meta:
+        ordering = ["indicator", "region", "-created_at"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self):
+        return f"{self.indicator} {self.region_id} {self.target_value} by {self.deadline}"
+
+    def goal_on(self, day) -> tuple[float, bool]:
+        """The value to reach on ``day`` and whether it is a derived (linear) milestone."""
+        target = float(self.target_value)
+        if self.baseline_value is None or self.baseline_date is None or day >= self.deadline or self.per_year:
+            return target, False
+        if day <= self.baseline_date:
+            return float(self.baseline_value), False
+        share = (day - self.baseline_date).days / (self.deadline - self.baseline_date).days
+        return float(self.baseline_value) + share * (target - float(self.baseline_value)), True

@@ -3,13 +3,14 @@ import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.access import ensure_editable
 from sunshine.models import User
 
-from .indicators import region_figures
-from .models import IndicatorSnapshot, Pairing
+from .indicators import CODES, RATES, region_figures
+from .models import IndicatorSnapshot, Pairing, Target
 
 
 @transaction.atomic
@@ -68,3 +69,43 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
         days.append(following - dt.timedelta(days=1))
         year, month = following.year, following.month
     return days
+
+
+@transaction.atomic
+def target_set(*, user: User, target: Target) -> Target:
+    """Set a region's target for an indicator (provincial committee); the one it replaces is kept as history."""
+    if not Target.scope.may_edit(user):
+        raise PermissionDenied
+    errors = {}
+    if target.indicator not in CODES:
+        errors["indicator"] = _("Unknown indicator.")
+    if target.baseline_date and target.baseline_date >= target.deadline:
+        errors["deadline"] = _("The deadline comes after the baseline.")
+    if (target.baseline_value is None) != (target.baseline_date is None):
+        errors["baseline_date"] = _("Give both the baseline and its date, or neither.")
+    if target.indicator in RATES and not (0 <= target.target_value <= 1):
+        errors["target_value"] = _("A rate's target is a fraction between 0 and 1 (0.75 for 75%).")
+    if errors:
+        raise ValidationError(errors)
+    Target.objects.editable_by(user).in_force().filter(indicator=target.indicator, region=target.region_id).update(
+        superseded_at=timezone.now()
+    )
+    target.created_by = user
+    target.full_clean()
+    target.save()
+    return target
+
+
+def target_for(*, region_code: str, indicator: str) -> Target | None:
+    """The target in force for a region: its own, or the nearest region's above it."""
+    ancestors = [region_code[:n] for n in (9, 6, 4, 2) if len(region_code) >= n]
+    targets = {t.region_id: t for t in Target.objects.in_force().filter(indicator=indicator, region_id__in=ancestors)}
+    return next((targets[code] for code in ancestors if code in targets), None)
+
+
+def assess(*, value: float | None, target: Target | None, day: dt.date) -> dict:
+    """A figure against its target on ``day``: the goal (derived when a linear milestone), gap and met."""
+    if target is None or value is None:
+        return {"value": value, "goal": None, "derived": False, "gap": None, "met": None}
+    goal, derived = target.goal_on(day)
+    return {"value": value, "goal": goal, "derived": derived, "gap": value - goal, "met": value >= goal}

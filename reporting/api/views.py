@@ -1,7 +1,12 @@
 import django_filters
-from rest_framework import serializers, viewsets
+from django.core.exceptions import PermissionDenied
+from rest_framework import mixins, serializers, viewsets
 
-from ..models import IndicatorSnapshot
+from cases.api.serializers import call_service
+from sunshine.models import Region
+
+from ..models import IndicatorSnapshot, Target
+from ..services import target_set
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -35,3 +40,35 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return IndicatorSnapshot.objects.visible_to(self.request.user).order_by("date", "region_id", "indicator")
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+
+    class Meta:
+        model = Target
+        fields = [
+            "id", "indicator", "region", "baseline_value", "baseline_date", "target_value", "deadline", "per_year",
+            "source", "created_at", "superseded_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "superseded_at"]
+
+    def save(self, **kwargs):
+        target = Target(**self.validated_data)
+        self.instance = call_service(target_set, user=self.context["request"].user, target=target)
+        return self.instance
+
+
+class TargetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Targets with their history (``superseded_at``); provincial officers set new ones with POST."""
+
+    serializer_class = TargetSerializer
+    filterset_fields = ["indicator", "region"]
+
+    def get_queryset(self):
+        return Target.objects.visible_to(self.request.user).select_related("region")
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action == "create" and not Target.scope.may_edit(request.user):
+            raise PermissionDenied

@@ -7,6 +7,8 @@ ROUTES = {
     "reporting:pairing_create": Roles(frozenset({"province_officer"})),
     "reporting:pairing_update": RegionRoute("pairing", editors={"province_officer": {"a", "c", "z"}}),
     "api:indicator-list": SignedIn(),
+    "api:target-list": SignedIn(),
+    "api:target-detail": RegionRoute("target"),
     # A region's figures are for the staff of that region and above (workers' townships hold none of these).
     "api:indicator-detail": RegionRoute(
         "snapshot",
@@ -38,4 +40,15 @@ def _snapshot(county_code):
 
 
 _snapshot.per_region = True
-BUILDERS = {"pairing": _pairing, "snapshot": _snapshot}
+
+
+def _target(county_code):
+    from reporting.models import Target
+
+    return Target.objects.create(
+        indicator="control_rate", region_id=county_code, target_value=0.8, deadline=dt.date(2013, 12, 31)
+    )
+
+
+_target.per_region = True
+BUILDERS = {"pairing": _pairing, "snapshot": _snapshot, "target": _target}

@@ -1,0 +1,92 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from reporting.models import Target
+from reporting.services import assess, target_for, target_set
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def control(region="52", value="0.75", **fields):
+    return Target(indicator="control_rate", region_id=region, target_value=Decimal(value), deadline=D(2013, 12, 31),
+                  baseline_value=Decimal("0.55"), baseline_date=D(2011, 12, 31), **fields)  # fmt: skip
+
+
+def test_milestones_between_baseline_and_deadline_are_linear_and_derived():
+    target = control()
+    assert target.goal_on(D(2011, 12, 31)) == (0.55, False)
+    goal, derived = target.goal_on(D(2012, 12, 31))
+    assert derived and goal == pytest.approx(0.55 + 0.20 * 366 / 731)
+    assert target.goal_on(D(2013, 12, 31)) == (0.75, False)
+
+
+def test_a_new_target_supersedes_and_keeps_history(province_officer):
+    first = target_set(user=province_officer, target=control())
+    second = target_set(user=province_officer, target=control(value="0.80"))
+    first.refresh_from_db()
+    assert first.superseded_at is not None and second.superseded_at is None
+    assert target_for(region_code="520102016", indicator="control_rate") == second
+
+
+def test_a_county_target_overrides_the_province_for_its_townships(province_officer):
+    province = target_set(user=province_officer, target=control())
+    county = target_set(user=province_officer, target=control(region="520102", value="0.85"))
+    assert target_for(region_code="520102016", indicator="control_rate") == county
+    assert target_for(region_code="520103001", indicator="control_rate") == province
+    assert target_for(region_code="52", indicator="consolidation_rate") in (
+        None,
+        *Target.objects.filter(indicator="consolidation_rate"),
+    )
+
+
+@pytest.mark.parametrize("who", ["county_officer", "prefecture_officer", "worker_a", "sysadmin"])
+def test_only_the_province_sets_targets(request, who):
+    with pytest.raises(PermissionDenied):
+        target_set(user=request.getfixturevalue(who), target=control())
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"indicator": "nonsense"}, "indicator"),
+        ({"target_value": Decimal("75")}, "target_value"),
+        ({"deadline": D(2011, 1, 1)}, "deadline"),
+    ],
+)
+def test_bad_targets_are_refused_on_their_field(province_officer, fields, field):
+    target = control()
+    for name, value in fields.items():
+        setattr(target, name, value)
+    with pytest.raises(ValidationError) as error:
+        target_set(user=province_officer, target=target)
+    assert field in error.value.message_dict
+
+
+def test_a_figure_is_assessed_against_the_goal_of_its_date():
+    target = control()
+    assert assess(value=0.80, target=target, day=D(2013, 12, 31)) == {
+        "value": 0.8,
+        "goal": 0.75,
+        "derived": False,
+        "gap": pytest.approx(0.05),
+        "met": True,
+    }
+    assert assess(value=0.60, target=target, day=D(2012, 12, 31))["met"] is False
+    assert assess(value=None, target=target, day=D(2012, 12, 31))["met"] is None  # no data is not a failure
+
+
+def test_the_targets_api_reads_for_all_and_writes_for_the_province(client, worker_a, province_officer):
+    url = reverse("api:target-list")
+    payload = {"indicator": "control_rate", "region": "5201", "target_value": "0.8", "deadline": "2013-12-31"}
+    client.force_login(worker_a)
+    assert client.post(url, payload).status_code == 403
+    client.force_login(province_officer)
+    created = client.post(url, payload)
+    assert created.status_code == 201, created.content
+    client.force_login(worker_a)
+    assert any(row["region"] == "5201" for row in client.get(url, {"indicator": "control_rate"}).json()["results"])
