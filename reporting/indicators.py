@@ -132,7 +132,7 @@ placed AS (
       AND (left_on IS NULL OR left_on >= %(day)s)
 ),
 facts AS (
-    SELECT COALESCE(moved.township, p.township_id) AS township,
+    SELECT p.id, COALESCE(moved.township, p.township_id) AS township,
            COALESCE(events.deceased, 0) AS deceased,
            CASE WHEN COALESCE(events.deceased, 0) = 0 THEN COALESCE(events.departed, 0) ELSE 0 END AS departed,
            CASE WHEN events.lost_on IS NOT NULL AND (events.found_on IS NULL OR events.lost_on > events.found_on)
@@ -152,10 +152,13 @@ facts AS (
     LEFT JOIN placed ON placed.person_id = p.id
 ),
 classed AS (
-    SELECT township, deceased, departed, lost, active, community, placed,
+    SELECT f.id, f.township, deceased, departed, lost, active, community, placed, r.is_urban,
            CASE WHEN deceased = 0 AND departed = 0 AND active = 0 AND clock <= %(cutoff)s THEN 1 ELSE 0 END AS abstinent
-    FROM facts
+    FROM facts f JOIN {region} r ON r.code = f.township
 )
+"""
+
+FIGURES_SQL = """
 SELECT c.township,
        COUNT(*) AS registered,
        SUM(deceased) AS deceased,
@@ -167,16 +170,32 @@ SELECT c.township,
        SUM(1 - deceased - departed) AS living,
        SUM(community) AS community,
        SUM(community * placed) AS placed,
-       SUM(CASE WHEN r.is_urban THEN community ELSE 0 END) AS community_urban,
-       SUM(CASE WHEN r.is_urban THEN community * placed ELSE 0 END) AS placed_urban
-FROM classed c JOIN {region} r ON r.code = c.township
+       SUM(CASE WHEN is_urban THEN community ELSE 0 END) AS community_urban,
+       SUM(CASE WHEN is_urban THEN community * placed ELSE 0 END) AS placed_urban
+FROM classed c
 GROUP BY c.township
 """
 
+# Who is behind each person-based figure: the numerator's and the denominator's condition on ``classed``,
+# the same expressions the figures sum (so a list and its figure always agree).
+CURRENT = "deceased + departed + abstinent = 0"
+PERSON_CONDITIONS = {
+    "registered": ("1 = 1", None),
+    "deceased": ("deceased = 1", None),
+    "departed": ("departed = 1", None),
+    "abstinent_3y": ("abstinent = 1", None),
+    "current": (CURRENT, None),
+    "under_measure": (f"{CURRENT} AND active = 1", None),
+    "control_rate": (f"{CURRENT} AND active = 1", CURRENT),
+    "whereabouts_rate": (f"{CURRENT} AND lost = 0", CURRENT),
+    "consolidation_rate": ("abstinent = 1", "deceased + departed = 0"),
+    "placement_rate": ("community = 1 AND placed = 1", "community = 1"),
+    "placement_rate_urban": ("community = 1 AND placed = 1 AND is_urban", "community = 1 AND is_urban"),
+}
 
-def township_figures(day: dt.date, viewer=None) -> dict[str, dict[str, int]]:
-    """Numerators and denominators per township code on ``day``."""
-    viewer = viewer or province_scope()
+
+def _facts_statement(day: dt.date, viewer, tail: str) -> tuple[str, dict]:
+    """FACTS_SQL over the persons ``viewer`` may see, followed by ``tail`` (a SELECT on ``classed``)."""
     persons = (
         Person.objects.visible_to(viewer).filter(registered_on__lte=day).values("id", "township_id", "registered_on")
     )
@@ -193,10 +212,17 @@ def township_figures(day: dt.date, viewer=None) -> dict[str, dict[str, int]]:
     # The persons' SQL carries positional parameters; name them so the whole statement uses one style.
     named = {f"p{n}": value for n, value in enumerate(persons_params)}
     persons_sql = persons_sql.replace("%s", "{}").format(*(f"%({key})s" for key in named))
-    sql = FACTS_SQL.format(persons=persons_sql, **tables)
+    sql = FACTS_SQL.format(persons=persons_sql, **tables) + tail
+    return sql, {**named, "day": day, "cutoff": abstinence_cutoff(day)}
+
+
+def township_figures(day: dt.date, viewer=None) -> dict[str, dict[str, int]]:
+    """Numerators and denominators per township code on ``day``."""
+    viewer = viewer or province_scope()
+    sql, params = _facts_statement(day, viewer, FIGURES_SQL)
     figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**named, "day": day, "cutoff": abstinence_cutoff(day)})
+        cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         for township, *values in cursor.fetchall():
             for name, value in zip(names[1:], values, strict=True):
@@ -263,3 +289,22 @@ def region_figures(day: dt.date, viewer=None) -> dict[str, list[Figure]]:
             Figure(name, totals[numerator], totals[denominator]) for name, (numerator, denominator) in RATES.items()
         ]
     return result
+
+
+def drill_down(*, day: dt.date, region_code: str, indicator: str, viewer) -> tuple[list[int], list[int] | None]:
+    """The ids of the persons behind a figure's numerator and denominator (None for a count), as ``viewer``
+    sees them: the same facts and conditions as the figure, so for a viewer who sees the whole region the
+    list lengths equal the figure."""
+    numerator, denominator = PERSON_CONDITIONS[indicator]
+    lists = []
+    for condition in (numerator, denominator):
+        if condition is None:
+            lists.append(None)
+            continue
+        # ``condition`` is one of the constant fragments above, never user input.
+        tail = f"SELECT id FROM classed WHERE township LIKE %(prefix)s AND {condition} ORDER BY id"  # noqa: S608
+        sql, params = _facts_statement(day, viewer, tail)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**params, "prefix": f"{region_code}%"})
+            lists.append([row[0] for row in cursor.fetchall()])
+    return lists[0], lists[1]

@@ -1,13 +1,16 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
+from cases.models import Person
 from cases.views import ServiceFormView
 
 from .forms import PairingForm
-from .models import Pairing
+from .indicators import PERSON_CONDITIONS, drill_down
+from .models import IndicatorSnapshot, Pairing
 from .services import pairing_save
 
 
@@ -44,3 +47,32 @@ class PairingFormView(ServiceFormView):
     def run(self, form):
         pairing_save(user=self.request.user, pairing=form.instance)
         return "reporting:pairing_list"
+
+
+class DrillDownView(LoginRequiredMixin, TemplateView):
+    """The persons behind a figure: its numerator and its denominator, within the viewer's scope."""
+
+    template_name = "reporting/drill_down.html"
+    shown = 500  # per list; the counts are always complete
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        snapshot = get_object_or_404(
+            IndicatorSnapshot.objects.visible_to(user).select_related("region"), pk=self.kwargs["pk"]
+        )
+        context = {**super().get_context_data(**kwargs), "snapshot": snapshot, "person_based": False}
+        if snapshot.indicator not in PERSON_CONDITIONS:
+            return context
+        numerator, denominator = drill_down(
+            day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
+        )
+        persons = Person.objects.visible_to(user).select_related("township")
+        return {
+            **context,
+            "person_based": True,
+            "lists": [
+                (label, len(ids), persons.filter(pk__in=ids[: self.shown]))
+                for label, ids in ((_("Numerator"), numerator), (_("Denominator"), denominator))
+                if ids is not None
+            ],
+        }

@@ -2,6 +2,13 @@ import datetime as dt
 
 from ..permission_matrix import RegionRoute, Roles, SignedIn
 
+FIGURE_READERS = {
+    "county_officer": {"a"},
+    "other_county_officer": {"c"},
+    "prefecture_officer": {"a", "c"},
+    "province_officer": {"a", "c", "z"},
+}
+
 ROUTES = {
     "reporting:pairing_list": SignedIn(),
     "reporting:pairing_create": Roles(frozenset({"province_officer"})),
@@ -10,15 +17,8 @@ ROUTES = {
     "api:target-list": SignedIn(),
     "api:target-detail": RegionRoute("target"),
     # A region's figures are for the staff of that region and above (workers' townships hold none of these).
-    "api:indicator-detail": RegionRoute(
-        "snapshot",
-        editors={
-            "county_officer": {"a"},
-            "other_county_officer": {"c"},
-            "prefecture_officer": {"a", "c"},
-            "province_officer": {"a", "c", "z"},
-        },
-    ),
+    "api:indicator-detail": RegionRoute("snapshot", editors=FIGURE_READERS),
+    "reporting:drill_down": RegionRoute("snapshot", editors=FIGURE_READERS),
 }
 
 

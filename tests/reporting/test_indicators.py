@@ -230,3 +230,33 @@ def test_the_indicator_api_is_scoped_and_filtered(client, county_officer, worker
         row["region"] for row in client.get(url, {"date": "2012-12-31", "indicator": "registered"}).json()["results"]
     }
     assert regions == {township_a.code}
+
+
+def test_the_drill_down_lists_agree_with_the_figures(client, county_officer, worker_a, township_a, township_b):
+    from django.urls import reverse
+
+    from cases.models import Person
+    from reporting.indicators import PERSON_CONDITIONS, drill_down, province_scope
+
+    call_command("seed_demo", "--persons", "300", "--seed", "5", stdout=io.StringIO())
+    day = D(2014, 6, 30)
+    snapshots_compute(day=day)
+    scope = province_scope()
+    for code in ("52", "520102", township_a.code):
+        for indicator in PERSON_CONDITIONS:
+            snapshot = IndicatorSnapshot.objects.get(date=day, region_id=code, indicator=indicator)
+            numerator, denominator = drill_down(day=day, region_code=code, indicator=indicator, viewer=scope)
+            assert len(numerator) == snapshot.numerator, (code, indicator)
+            assert (denominator is None and snapshot.denominator is None) or len(denominator) == snapshot.denominator
+    # the page, for the county officer: the control rate of the county
+    snapshot = IndicatorSnapshot.objects.get(date=day, region_id="520102", indicator="control_rate")
+    client.force_login(county_officer)
+    response = client.get(reverse("reporting:drill_down", args=[snapshot.pk]))
+    counts = [count for _label, count, _persons in response.context["lists"]]
+    assert counts == [snapshot.numerator, snapshot.denominator]
+    listed = {p.pk for _label, _count, persons in response.context["lists"] for p in persons}
+    assert listed and all(
+        pk in set(Person.objects.visible_to(county_officer).values_list("pk", flat=True)) for pk in listed
+    )
+    client.force_login(worker_a)  # the county's figure is not a township worker's
+    assert client.get(reverse("reporting:drill_down", args=[snapshot.pk])).status_code == 404
