@@ -30,8 +30,16 @@ def test_five_failures_lock_the_account(client, worker_a):
     assert AuditEntry.objects.filter(event="login_failed", object_pk=str(worker_a.pk)).count() >= 5
 
 
-def test_sessions_expire_when_idle(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_expire_when_idle(client, worker_a):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.post(reverse("login"), {"username": "worker_a", "password": PASSWORD})
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert abs((session.expire_date - timezone.now()).total_seconds() - 30 * 60) < 60
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get(reverse("home"))  # idle past the limit: signed out
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_a_county_officer_must_enrol_a_second_factor(client, settings, county_officer):
