@@ -24,8 +24,6 @@ Who must see which person (the permission matrix asserts exactly this table):
 import io
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
-
 import pytest
 from django.core.management import call_command
 
