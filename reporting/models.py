@@ -1,6 +1,7 @@
 """Assessment-side records. Pairing responsibility (帮扶责任制): committee member units paired with regions."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.access import Scope, ScopedQuerySet
@@ -69,8 +70,9 @@ class TargetQuerySet(ScopedQuerySet):
 class Target(models.Model):
     """A quantified target for an indicator in a region, with its baseline (DESIGN §4).
 
-    Changing a target supersedes the row and adds a new one, so the history stays. A prefecture or county
-    without its own target inherits the nearest one above it. Between the baseline and the deadline the
+    Changing a target supersedes the row and adds a new one, so the history stays; a figure dated D is
+    assessed against the row in force on D (the latest ``effective_from`` on or before D). A prefecture or
+    county without its own target inherits the nearest one above it. Between the baseline and the deadline the
     yearly milestones are linear and labelled as derived.
     """
 
@@ -80,6 +82,11 @@ class Target(models.Model):
     baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
     target_value = models.DecimalField(_("target"), max_digits=8, decimal_places=4)
     deadline = models.DateField(_("deadline"))
+    effective_from = models.DateField(
+        _("in force from"),
+        default=timezone.localdate,
+        help_text=_("Figures dated from this day are assessed against it."),
+    )
     per_year = models.BooleanField(_("each year"), default=False, help_text=_("A count to reach every year."))
     source = models.CharField(_("source"), max_length=200, blank=True)
     created_by = models.ForeignKey("sunshine.User", models.SET_NULL, null=True, blank=True, related_name="+")

@@ -96,11 +96,27 @@ def target_set(*, user: User, target: Target) -> Target:
     return target
 
 
-def target_for(*, region_code: str, indicator: str) -> Target | None:
-    """The target in force for a region: its own, or the nearest region's above it."""
-    ancestors = [region_code[:n] for n in (9, 6, 4, 2) if len(region_code) >= n]
-    targets = {t.region_id: t for t in Target.objects.in_force().filter(indicator=indicator, region_id__in=ancestors)}
-    return next((targets[code] for code in ancestors if code in targets), None)
+def targets_on(*, day: dt.date, region_codes) -> dict[tuple[str, str], Target]:
+    """The target in force on ``day`` for each (region, indicator) of ``region_codes``: the region's own or the
+    nearest region's above it, the row with the latest ``effective_from`` on or before ``day``. One query."""
+    codes = set(region_codes)
+    ancestors = {code[:n] for code in codes for n in (2, 4, 6, 9) if len(code) >= n}
+    rows = Target.objects.filter(region_id__in=ancestors, effective_from__lte=day).order_by(
+        "effective_from", "created_at"
+    )
+    latest = {(t.region_id, t.indicator): t for t in rows}  # later rows overwrite earlier ones
+    found = {}
+    for code in codes:
+        for ancestor in (code[:n] for n in (9, 6, 4, 2) if len(code) >= n):
+            for (region, indicator), target in latest.items():
+                if region == ancestor:
+                    found.setdefault((code, indicator), target)
+    return found
+
+
+def target_for(*, region_code: str, indicator: str, day: dt.date | None = None) -> Target | None:
+    """The target in force for a region on ``day`` (today by default)."""
+    return targets_on(day=day or timezone.localdate(), region_codes=[region_code]).get((region_code, indicator))
 
 
 def assess(*, value: float | None, target: Target | None, day: dt.date) -> dict:

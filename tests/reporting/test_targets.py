@@ -77,6 +77,25 @@ def test_a_figure_is_assessed_against_the_goal_of_its_date():
     assert assess(value=None, target=target, day=D(2012, 12, 31))["met"] is None  # no data is not a failure
 
 
+def test_a_figure_is_assessed_against_the_target_in_force_on_its_date(province_officer):
+    target_set(user=province_officer, target=control(effective_from=D(2011, 1, 1)))
+    raised = target_set(user=province_officer, target=control(value="0.80", effective_from=D(2013, 1, 1)))
+    county = target_set(
+        user=province_officer, target=control(region="520102", value="0.90", effective_from=D(2013, 7, 1))
+    )
+    in_2012 = target_for(region_code="520102016", indicator="control_rate", day=D(2012, 12, 31))
+    assert (in_2012.target_value, in_2012.region_id) == (Decimal("0.75"), "52")  # the first row, since superseded
+    assert target_for(region_code="520102016", indicator="control_rate", day=D(2013, 3, 31)) == raised
+    assert target_for(region_code="520102016", indicator="control_rate", day=D(2013, 12, 31)) == county
+    assert target_for(region_code="520103001", indicator="control_rate", day=D(2013, 12, 31)) == raised
+    assert target_for(region_code="520102016", indicator="control_rate", day=D(2010, 12, 31)) is None
+
+
+def test_the_seeded_targets_apply_to_the_opinions_years():
+    seeded = target_for(region_code="520102016", indicator="control_rate", day=D(2011, 12, 31))
+    assert (seeded.target_value, seeded.source) == (Decimal("0.7500"), "黔府办发〔2011〕108号")
+
+
 def test_the_targets_api_reads_for_all_and_writes_for_the_province(client, worker_a, province_officer):
     url = reverse("api:target-list")
     payload = {"indicator": "control_rate", "region": "5201", "target_value": "0.8", "deadline": "2013-12-31"}
