@@ -22,7 +22,8 @@ Definitions (each person counts in the township they belonged to on D):
 - ``placement_rate`` = persons with an active CD/CR on D and an active placement on D / persons with an
   active CD/CR on D; ``placement_rate_urban`` the same in urban townships (街道, 镇).
 - ``bases_100_plus``, ``bases_50_99``: placement bases by scale class on D (scale: persons holding an
-  active contract of one year or more there).
+  active contract of one year or more there); ``bases_100_plus_opened``, ``bases_50_99_opened``: those of
+  them opened in D's year (the opinion's "15 + 15 bases built each year").
 - ``report_rate`` = CD/CR orders whose 15-day deadline had passed by D and that were reported in time /
   those orders (by the township of the person on D).
 
@@ -56,6 +57,8 @@ COUNTS = (
     "under_measure",
     "bases_100_plus",
     "bases_50_99",
+    "bases_100_plus_opened",
+    "bases_50_99_opened",
 )
 RATES = {
     "control_rate": ("under_measure", "current"),
@@ -254,12 +257,13 @@ def _add_report_figures(figures, day: dt.date, viewer) -> None:
 
 
 def _add_base_figures(figures, day: dt.date, viewer) -> None:
-    bases = bases_with_scale(user=viewer, day=day).filter(opened_on__lte=day).values_list("region_id", "scale")
-    for township, scale in bases:
-        if scale >= LARGE_SCALE:
-            figures[township]["bases_100_plus"] += 1
-        elif scale >= MEDIUM_SCALE:
-            figures[township]["bases_50_99"] += 1
+    bases = bases_with_scale(user=viewer, day=day).filter(opened_on__lte=day)
+    bases = bases.values_list("region_id", "scale", "opened_on")
+    for township, scale, opened_on in bases:
+        kind = "bases_100_plus" if scale >= LARGE_SCALE else "bases_50_99" if scale >= MEDIUM_SCALE else None
+        if kind:
+            figures[township][kind] += 1
+            figures[township][f"{kind}_opened"] += opened_on.year == day.year
 
 
 @dataclass(frozen=True)

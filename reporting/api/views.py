@@ -48,9 +48,8 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = [
-            "id", "indicator", "region", "baseline_value", "baseline_date", "target_value", "deadline", "effective_from",
-            "per_year",
-            "source", "created_at", "superseded_at",
+            "id", "indicator", "region", "baseline_value", "baseline_date", "target_value", "deadline",
+            "effective_from", "per_year", "source", "created_at", "superseded_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "superseded_at"]
 

@@ -8,12 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
-from reporting.indicators import abstinence_cutoff, region_figures
+from reporting.indicators import CODES, abstinence_cutoff, region_figures
 from reporting.models import IndicatorSnapshot
 from reporting.services import month_ends, snapshots_compute
 from sunshine.models import Region
 
 from ..factories import MeasureFactory, PersonFactory
+from ..placement.factories import BaseFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -158,7 +159,7 @@ def test_a_run_is_idempotent_and_all_or_nothing(township_a):
     first = list(
         IndicatorSnapshot.objects.filter(date=day).values_list("region", "indicator", "numerator", "denominator")
     )
-    assert len(first) == Region.objects.count() * 14
+    assert len(first) == Region.objects.count() * len(CODES)
     snapshots_compute(day=day)
     assert (
         list(IndicatorSnapshot.objects.filter(date=day).values_list("region", "indicator", "numerator", "denominator"))
@@ -199,7 +200,7 @@ def test_the_commands_compute_and_show(township_a):
 def test_the_nightly_task_computes_yesterday(township_a):
     from reporting.tasks import compute_indicators
 
-    assert compute_indicators.apply(kwargs={"day": "2012-12-31"}).get() == Region.objects.count() * 14
+    assert compute_indicators.apply(kwargs={"day": "2012-12-31"}).get() == Region.objects.count() * len(CODES)
     assert IndicatorSnapshot.objects.filter(date=D(2012, 12, 31)).exists()
 
 
@@ -260,3 +261,20 @@ def test_the_drill_down_lists_agree_with_the_figures(client, county_officer, wor
     )
     client.force_login(worker_a)  # the county's figure is not a township worker's
     assert client.get(reverse("reporting:drill_down", args=[snapshot.pk])).status_code == 404
+
+
+def test_bases_count_by_scale_class_and_by_the_year_they_opened(township_a, township_c):
+    def base_with(township, opened_on, persons):
+        base = BaseFactory(region=township, opened_on=opened_on)
+        for _ in range(persons):
+            PlacementFactory(person=PersonFactory(township=township), base=base, mode="centralised")
+        return base
+
+    base_with(township_a, D(2011, 3, 1), 100)  # large, opened in 2011
+    base_with(township_a, D(2012, 2, 1), 50)  # medium, opened in the year of D
+    base_with(township_c, D(2012, 5, 1), 49)  # too small to count in either class
+    figures = {f.code: f.numerator for f in region_figures(D(2012, 6, 30))["520102"]}
+    assert (figures["bases_100_plus"], figures["bases_100_plus_opened"]) == (1, 0)
+    assert (figures["bases_50_99"], figures["bases_50_99_opened"]) == (1, 1)
+    province = {f.code: f.numerator for f in region_figures(D(2012, 6, 30))["52"]}
+    assert province["bases_50_99_opened"] == 1 and province["bases_100_plus"] == 1
