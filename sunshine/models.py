@@ -202,3 +202,46 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class Job(models.Model):
+    """A long task (an import, a province-wide export) run in the background for the user who asked for it.
+
+    Only its requester sees it. The input file and the result file are kept in the row, so the web server and
+    the worker need no shared disk. Progress while running is kept in the cache (see ``sunshine.jobs``): the
+    task may hold its writes in one transaction until the end, and the row would not show them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    requested_by = models.ForeignKey(User, models.CASCADE, related_name="jobs")
+    params = models.JSONField(default=dict)
+    upload = models.BinaryField(null=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(null=True)
+    file = models.BinaryField(null=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

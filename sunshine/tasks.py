@@ -18,3 +18,11 @@ def heartbeat() -> str:
     hostname = socket.gethostname()
     record_heartbeat(hostname)
     return hostname
+
+
+@shared_task(name="sunshine.tasks.run_job", acks_late=True)
+def run_job(job_id: int) -> str:
+    """Run one background job (imports, exports); see ``sunshine.jobs``."""
+    from .jobs import job_run
+
+    return job_run(job_id).status

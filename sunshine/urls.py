@@ -31,6 +31,8 @@ urlpatterns = [
     path("accounts/staff/new/", views.StaffCreateView.as_view(), name="staff_create"),
     path("accounts/staff/<int:pk>/", views.StaffUpdateView.as_view(), name="staff_update"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include((cases_urls, "cases"))),
     path("training/", include((training_urls, "training"))),

@@ -8,10 +8,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -20,10 +20,12 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .audit import audit_event
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
-from .models import AuditEntry, User, WorkerHeartbeat
+from .jobs import job_progress
+from .models import AuditEntry, Job, User, WorkerHeartbeat
 from .services import staff_save
 
 RECOVERY_CODE_COUNT = 10
@@ -175,3 +177,29 @@ class AuditLogView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "filter": self.filterset}
+
+
+class JobDetailView(LoginRequiredMixin, View):
+    """A background job's progress (polled by htmx while it runs) and, when done, its download link."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(Job.objects.filter(requested_by=request.user).defer("upload", "file"), pk=pk)
+        done, total = job_progress(job)
+        percent = min(100, round(100 * done / total)) if total else (100 if job.finished else 0)
+        context = {"job": job, "done": done, "total": total, "percent": percent}
+        template = "sunshine/job_status.html" if request.headers.get("HX-Request") else "sunshine/job_detail.html"
+        return render(request, template, context)
+
+
+class JobDownloadView(LoginRequiredMixin, View):
+    """The file a finished job produced, for its requester only (audited)."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(Job.objects.filter(requested_by=request.user, status=Job.Status.DONE), pk=pk)
+        if job.file is None:
+            raise Http404
+        audit_event(request.user, event=AuditEntry.Event.EXPORT, actor=request.user, request=request,
+                    detail={"job": job.pk, "kind": job.kind, "file": job.file_name, **job.params})  # fmt: skip
+        response = HttpResponse(bytes(job.file), content_type=job.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, job.file_name)
+        return response

@@ -83,6 +83,21 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Celery tasks run in the test's own process, even where REDIS_URL is set (CI), except in the tests
+    marked ``worker``, which start a real worker and send it tasks through Redis."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from sunshine.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI the real services are there, so a skipped test is a failure, not a pass."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
