@@ -14,13 +14,15 @@ Definitions (each person counts in the township they belonged to on D):
   urine test, every drug-use finding and the end of every measure that has ended.
 - ``abstinent_3y``: registered, alive, not departed, no measure active on D, and D ≥ S + 3 calendar years.
 - ``current`` = registered − abstinent_3y − deceased − departed.
-- ``under_measure``: current persons with a measure of any kind active on D (a suspended CD/CR counts).
+- ``under_measure``: current persons with a measure active on D of a kind in the setting
+  ``INDICATOR_CONTROL_MEASURES`` (default: all six kinds; a suspended CD/CR counts).
 - ``control_rate`` = under_measure / current.
 - ``whereabouts_rate`` = current persons not lost on D / current (lost: the latest lost/found event on
   or before D is "lost").
 - ``consolidation_rate`` = abstinent_3y / (registered − deceased − departed).
 - ``placement_rate`` = persons with an active CD/CR on D and an active placement on D / persons with an
-  active CD/CR on D; ``placement_rate_urban`` the same in urban townships (街道, 镇).
+  active CD/CR on D (with the setting ``INDICATOR_PLACEMENT_EXCLUDES_UNABLE``, persons recorded as unable to
+  work leave both); ``placement_rate_urban`` the same in urban townships (``URBAN_TOWNSHIP_SUFFIXES``: 街道, 镇).
 - ``bases_100_plus``, ``bases_50_99``: placement bases by scale class on D (scale: persons holding an
   active contract of one year or more there); ``bases_100_plus_opened``, ``bases_50_99_opened``: those of
   them opened in D's year (the opinion's "15 + 15 bases built each year").
@@ -35,11 +37,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from cases.choices import COMMUNITY_MEASURES
+from cases.choices import COMMUNITY_MEASURES, MeasureKind
 from cases.dates import add_years
 from cases.models import DrugUseFinding, Measure, Person, StatusEvent, Transfer, UrineTest
 from cases.models.measures import REPORT_DAYS
@@ -116,7 +120,9 @@ events AS (
 measures AS (
     SELECT person_id,
            MAX(CASE WHEN started_on <= %(day)s AND (ended_on IS NULL OR ended_on > %(day)s) THEN 1 ELSE 0 END)
-             AS active,
+             AS any_active,
+           MAX(CASE WHEN started_on <= %(day)s AND (ended_on IS NULL OR ended_on > %(day)s)
+                     AND kind IN ({control_kinds}) THEN 1 ELSE 0 END) AS active,
            MAX(CASE WHEN started_on <= %(day)s AND (ended_on IS NULL OR ended_on > %(day)s)
                      AND kind IN ('community_detox', 'community_rehab') THEN 1 ELSE 0 END) AS community,
            MAX(CASE WHEN ended_on <= %(day)s THEN ended_on END) AS last_end
@@ -140,8 +146,10 @@ facts AS (
            CASE WHEN COALESCE(events.deceased, 0) = 0 THEN COALESCE(events.departed, 0) ELSE 0 END AS departed,
            CASE WHEN events.lost_on IS NOT NULL AND (events.found_on IS NULL OR events.lost_on > events.found_on)
                 THEN 1 ELSE 0 END AS lost,
+           COALESCE(measures.any_active, 0) AS any_active,
            COALESCE(measures.active, 0) AS active,
-           COALESCE(measures.community, 0) AS community,
+           CASE WHEN {excludes_unable} AND p.work_capacity = 'none' THEN 0
+                ELSE COALESCE(measures.community, 0) END AS community,
            CASE WHEN placed.person_id IS NULL THEN 0 ELSE 1 END AS placed,
            CASE WHEN p.registered_on >= COALESCE(relapses.last_day, p.registered_on)
                  AND p.registered_on >= COALESCE(measures.last_end, p.registered_on) THEN p.registered_on
@@ -156,7 +164,8 @@ facts AS (
 ),
 classed AS (
     SELECT f.id, f.township, deceased, departed, lost, active, community, placed, r.is_urban,
-           CASE WHEN deceased = 0 AND departed = 0 AND active = 0 AND clock <= %(cutoff)s THEN 1 ELSE 0 END AS abstinent
+           CASE WHEN deceased = 0 AND departed = 0 AND any_active = 0 AND clock <= %(cutoff)s THEN 1 ELSE 0 END
+             AS abstinent
     FROM facts f JOIN {region} r ON r.code = f.township
 )
 """
@@ -197,11 +206,22 @@ PERSON_CONDITIONS = {
 }
 
 
+def _choices() -> dict[str, str]:
+    """The configurable choices of DESIGN §4 (settings) as SQL fragments; the measure kinds are checked first."""
+    kinds = settings.INDICATOR_CONTROL_MEASURES
+    unknown = set(kinds) - set(MeasureKind.values)
+    if unknown or not kinds:
+        raise ImproperlyConfigured(f"INDICATOR_CONTROL_MEASURES: unknown or no measure kinds {sorted(unknown)}")
+    return {
+        "control_kinds": ", ".join(f"'{kind}'" for kind in kinds),
+        "excludes_unable": "1 = 1" if settings.INDICATOR_PLACEMENT_EXCLUDES_UNABLE else "1 = 0",
+    }
+
+
 def _facts_statement(day: dt.date, viewer, tail: str) -> tuple[str, dict]:
     """FACTS_SQL over the persons ``viewer`` may see, followed by ``tail`` (a SELECT on ``classed``)."""
-    persons = (
-        Person.objects.visible_to(viewer).filter(registered_on__lte=day).values("id", "township_id", "registered_on")
-    )
+    persons = Person.objects.visible_to(viewer).filter(registered_on__lte=day)
+    persons = persons.values("id", "township_id", "registered_on", "work_capacity")
     persons_sql, persons_params = persons.query.sql_with_params()
     tables = {
         "transfer": Transfer._meta.db_table,
@@ -215,7 +235,7 @@ def _facts_statement(day: dt.date, viewer, tail: str) -> tuple[str, dict]:
     # The persons' SQL carries positional parameters; name them so the whole statement uses one style.
     named = {f"p{n}": value for n, value in enumerate(persons_params)}
     persons_sql = persons_sql.replace("%s", "{}").format(*(f"%({key})s" for key in named))
-    sql = FACTS_SQL.format(persons=persons_sql, **tables) + tail
+    sql = FACTS_SQL.format(persons=persons_sql, **tables, **_choices()) + tail
     return sql, {**named, "day": day, "cutoff": abstinence_cutoff(day)}
 
 

@@ -1,6 +1,7 @@
 """Core models: the region hierarchy, staff accounts, the audit log and the worker heartbeat."""
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import Scope, ScopedQuerySet, township_code_of
 from .choices import AUDIT_READERS, CODE_LENGTH, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, Role
-
-URBAN_SUFFIXES = ("街道", "镇")
 
 
 def prefix_index(field: str, name: str) -> models.Index:
@@ -66,7 +65,7 @@ class Region(models.Model):
             name=name,
             parent_id=parent_code or None,
             level=level,
-            is_urban=level == Level.TOWNSHIP and name.endswith(URBAN_SUFFIXES),
+            is_urban=level == Level.TOWNSHIP and name.endswith(settings.URBAN_TOWNSHIP_SUFFIXES),
         )
 
     def contains(self, code: str) -> bool:

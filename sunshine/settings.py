@@ -179,6 +179,19 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 # unused table would only block database flushes, so the app runs without migrations.
 MIGRATION_MODULES = {"auditlog": None}
 
+# Indicator choices (DESIGN §4), with the design's defaults; see docs/indicators.md.
+# Measures that count a current person as under control (all six kinds; a suspended CD/CR still counts).
+INDICATOR_CONTROL_MEASURES = env.list(
+    "INDICATOR_CONTROL_MEASURES",
+    default=[
+        "community_detox", "community_rehab", "compulsory_isolation", "voluntary_detox", "methadone", "facility_rehab",
+    ],
+)  # fmt: skip
+# Whether persons recorded as unable to work leave the placement rate's denominator (and numerator).
+INDICATOR_PLACEMENT_EXCLUDES_UNABLE = env.bool("INDICATOR_PLACEMENT_EXCLUDES_UNABLE", default=False)
+# Townships counted as urban (城镇) for the urban placement rate, by the ending of their name (read by load_regions).
+URBAN_TOWNSHIP_SUFFIXES = tuple(env.list("URBAN_TOWNSHIP_SUFFIXES", default=["街道", "镇"]))
+
 # Celery: with no REDIS_URL the tasks run in-process, so the app needs nothing else running.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

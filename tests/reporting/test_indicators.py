@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
@@ -278,3 +279,30 @@ def test_bases_count_by_scale_class_and_by_the_year_they_opened(township_a, town
     assert (figures["bases_50_99"], figures["bases_50_99_opened"]) == (1, 1)
     province = {f.code: f.numerator for f in region_figures(D(2012, 6, 30))["52"]}
     assert province["bases_50_99_opened"] == 1 and province["bases_100_plus"] == 1
+
+
+def test_the_indicator_choices_are_settings(settings, township_a):
+    on_methadone = PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    MeasureFactory(person=on_methadone, kind="methadone", ordered_on=None, reported_on=None)
+    unable = PersonFactory(township=township_a, registered_on=D(2010, 1, 1), work_capacity="none")
+    MeasureFactory(person=unable)
+    able = PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    MeasureFactory(person=able)
+    PlacementFactory(person=able)
+    day = D(2012, 6, 1)
+    assert figures(day, township_a.code)["control_rate"] == (3, 3)  # the design's default: every kind
+    assert figures(day, township_a.code)["placement_rate"] == (1, 2)
+    settings.INDICATOR_CONTROL_MEASURES = ["community_detox", "community_rehab"]
+    settings.INDICATOR_PLACEMENT_EXCLUDES_UNABLE = True
+    assert figures(day, township_a.code)["control_rate"] == (2, 3)
+    assert figures(day, township_a.code)["placement_rate"] == (1, 1)
+    MeasureFactory(person=on_methadone, kind="methadone", ordered_on=None, reported_on=None)
+    PersonFactory(township=township_a, registered_on=D(2000, 1, 1))  # abstinent since 2003
+    MeasureFactory(person=PersonFactory(township=township_a, registered_on=D(2000, 1, 1)), kind="methadone",
+                   ordered_on=None, reported_on=None, started_on=D(2012, 1, 1))  # fmt: skip
+    # on methadone: not counted as controlled under this choice, but not abstinent either
+    assert figures(day, township_a.code)["abstinent_3y"] == (1, None)
+    assert figures(day, township_a.code)["control_rate"] == (2, 4)
+    settings.INDICATOR_CONTROL_MEASURES = ["community_detox", "no_such_kind"]
+    with pytest.raises(ImproperlyConfigured):
+        figures(day, township_a.code)

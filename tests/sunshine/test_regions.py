@@ -36,3 +36,11 @@ def test_containment_is_a_code_prefix():
     inside = Region.objects.within(county)
     assert inside.count() == 1 + Region.objects.filter(parent=county).count()
     assert county.contains("520102016") and not county.contains("520103001")
+
+
+def test_urban_townships_follow_the_setting(settings):
+    assert Region.from_row("520102001", "中华南路街道", "520102").is_urban
+    assert not Region.from_row("520113100", "金华乡", "520113").is_urban
+    settings.URBAN_TOWNSHIP_SUFFIXES = ("街道",)
+    assert not Region.from_row("520113101", "青岩镇", "520113").is_urban
+    assert not Region.from_row("520113", "白云区", "5201").is_urban  # only townships are urban or rural
