@@ -42,6 +42,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import COMMUNITY_MEASURES, MeasureKind
 from cases.dates import add_years
@@ -73,6 +74,24 @@ RATES = {
     "report_rate": ("reported_in_time", "orders_due"),
 }
 CODES = [*COUNTS, *RATES]
+LABELS = {
+    "registered": _("Registered"),
+    "deceased": _("Deceased"),
+    "departed": _("Left the country"),
+    "abstinent_3y": _("Abstinent three years"),
+    "current": _("Current drug users"),
+    "under_measure": _("Under a measure"),
+    "bases_100_plus": _("Placement bases of 100 or more"),
+    "bases_50_99": _("Placement bases of 50 to 99"),
+    "bases_100_plus_opened": _("Bases of 100 or more opened this year"),
+    "bases_50_99_opened": _("Bases of 50 to 99 opened this year"),
+    "control_rate": _("Control rate"),
+    "whereabouts_rate": _("Whereabouts rate"),
+    "consolidation_rate": _("Consolidation rate"),
+    "placement_rate": _("Placement rate"),
+    "placement_rate_urban": _("Urban placement rate"),
+    "report_rate": _("Report rate"),
+}
 ABSTINENCE_YEARS = 3
 
 

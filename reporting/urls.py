@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bulletin, views_dashboard
 
 urlpatterns = [
+    path("dashboard/", views_dashboard.DashboardView.as_view(), name="dashboard"),
     path("pairings/", views.PairingListView.as_view(), name="pairing_list"),
     path("pairings/new/", views.PairingFormView.as_view(), name="pairing_create"),
     path("pairings/<int:pk>/edit/", views.PairingFormView.as_view(), name="pairing_update"),
     path("figures/<int:pk>/persons/", views.DrillDownView.as_view(), name="drill_down"),
+    path("bulletin/", views_bulletin.BulletinView.as_view(), name="bulletin"),
+    path("bulletin/pdf/", views_bulletin.BulletinView.as_view(pdf=True), name="bulletin_pdf"),
 ]

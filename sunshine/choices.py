@@ -37,8 +37,9 @@ ROLE_LEVEL = {
 
 # Roles whose holders manage the accounts of the levels below them in their region.
 ACCOUNT_MANAGERS = {Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER, Role.SYSADMIN}
-# Roles that may search the audit log of their region.
-AUDIT_READERS = {Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER}
+# The anti-drug offices of county, prefecture and province: dashboards, reports and the audit log of their region.
+OFFICES = frozenset({Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER})
+AUDIT_READERS = OFFICES
 
 
 class Department(models.TextChoices):

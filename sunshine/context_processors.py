@@ -1,4 +1,4 @@
-from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
+from .choices import ACCOUNT_MANAGERS, AUDIT_READERS, OFFICES
 
 
 def navigation(request):
@@ -6,4 +6,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"can_manage_staff": user.role in ACCOUNT_MANAGERS, "can_read_audit": user.role in AUDIT_READERS}
+    return {
+        "can_manage_staff": user.role in ACCOUNT_MANAGERS,
+        "can_read_audit": user.role in AUDIT_READERS,
+        "is_office": user.role in OFFICES,
+    }

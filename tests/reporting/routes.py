@@ -9,7 +9,12 @@ FIGURE_READERS = {
     "province_officer": {"a", "c", "z"},
 }
 
+BULLETIN_READERS = frozenset(FIGURE_READERS)
+
+OFFICES = frozenset({"county_officer", "other_county_officer", "prefecture_officer", "province_officer"})
+
 ROUTES = {
+    "reporting:dashboard": Roles(OFFICES),
     "reporting:pairing_list": SignedIn(),
     "reporting:pairing_create": Roles(frozenset({"province_officer"})),
     "reporting:pairing_update": RegionRoute("pairing", editors={"province_officer": {"a", "c", "z"}}),
@@ -19,6 +24,9 @@ ROUTES = {
     # A region's figures are for the staff of that region and above (workers' townships hold none of these).
     "api:indicator-detail": RegionRoute("snapshot", editors=FIGURE_READERS),
     "reporting:drill_down": RegionRoute("snapshot", editors=FIGURE_READERS),
+    # Officers of a county and above, for their own region (the default) and below; other regions: test_bulletin.
+    "reporting:bulletin": Roles(BULLETIN_READERS),
+    "reporting:bulletin_pdf": Roles(BULLETIN_READERS),
 }
 
 

@@ -1,0 +1,43 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from sunshine.choices import OFFICES
+
+from .dashboards import MAP_RATES, dashboard, dashboard_region
+from .indicators import LABELS
+
+MAPS = {"prefecture": "geo/guizhou_prefectures.geojson", "county": "geo/guizhou_counties.geojson"}
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """An office's dashboard: its own region by default, or a region below it (``?region=``)."""
+
+    template_name = "reporting/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if user.role not in OFFICES:
+            raise PermissionDenied
+        region = dashboard_region(user, self.request.GET.get("region", "").strip())
+        if region is None:
+            raise Http404
+        board = dashboard(user=user, region=region)
+        charts = {
+            "region": region.code,
+            "target_word": _("Target"),
+            "trend": board.trend,
+            "bases": {"years": board.bases["years"], "opened": board.bases["opened"], "target": board.bases["target"]},
+            "labels": {code: str(label) for code, label in LABELS.items()},
+            "map": {
+                "level": board.map_level,
+                "data": board.map_data,
+                "rates": MAP_RATES,
+                "urls": {level: static(path) for level, path in MAPS.items()},
+                "link": self.request.path,
+            },
+        }
+        return {**super().get_context_data(**kwargs), "board": board, "charts": charts, "rates": MAP_RATES}
