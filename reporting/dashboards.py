@@ -62,7 +62,7 @@ def dashboard_region(user: User, code: str | None) -> Region | None:
     return Region.objects.filter(code=code).first()
 
 
-def dashboard(*, user: User, region: Region) -> Dashboard:
+def dashboard(*, user: User, region: Region, rank_by: str = "control_rate") -> Dashboard:
     snapshots = IndicatorSnapshot.objects.visible_to(user)
     as_of = snapshots.filter(region=region).aggregate(latest=Max("date"))["latest"]
     own = {s.indicator: s for s in snapshots.filter(region=region, date=as_of)} if as_of else {}
@@ -80,7 +80,7 @@ def dashboard(*, user: User, region: Region) -> Dashboard:
         as_of=as_of,
         tiles=[tile(code) for code in HEADLINE],
         counts=[tile(code) for code in COUNTS_SHOWN],
-        children=_children(snapshots, region, as_of),
+        children=_children(snapshots, region, as_of, rank_by),
         trend=_trend(snapshots, region, as_of, targets),
         bases=_bases(snapshots, region, as_of, own, targets),
         alerts=_alerts(user, region),
@@ -88,7 +88,8 @@ def dashboard(*, user: User, region: Region) -> Dashboard:
     )
 
 
-def _children(snapshots, region, as_of) -> list[dict]:
+def _children(snapshots, region, as_of, rank_by) -> list[dict]:
+    """The regions below, each with its figures and its rank on every rate, ordered by the rank on ``rank_by``."""
     if not as_of:
         return []
     rows: dict[str, dict] = {}
@@ -103,7 +104,7 @@ def _children(snapshots, region, as_of) -> list[dict]:
         for entry in children:
             value = _value(entry["figures"].get(code))
             entry["rank"][code] = values.index(value) + 1 if value is not None else None  # ties share a rank
-    return children
+    return sorted(children, key=lambda entry: (entry["rank"].get(rank_by) or len(children) + 1, entry["region"].code))
 
 
 def _value(snapshot):

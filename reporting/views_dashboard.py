@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from sunshine.choices import OFFICES
 
 from .dashboards import MAP_RATES, dashboard, dashboard_region
-from .indicators import LABELS
+from .indicators import LABELS, RATES
 
 MAPS = {"prefecture": "geo/guizhou_prefectures.geojson", "county": "geo/guizhou_counties.geojson"}
 
@@ -25,7 +25,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         region = dashboard_region(user, self.request.GET.get("region", "").strip())
         if region is None:
             raise Http404
-        board = dashboard(user=user, region=region)
+        rank_by = self.request.GET.get("rank", "control_rate")
+        board = dashboard(user=user, region=region, rank_by=rank_by if rank_by in RATES else "control_rate")
         charts = {
             "region": region.code,
             "target_word": _("Target"),
@@ -40,4 +41,5 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "link": self.request.path,
             },
         }
-        return {**super().get_context_data(**kwargs), "board": board, "charts": charts, "rates": MAP_RATES}
+        return {**super().get_context_data(**kwargs), "board": board, "charts": charts, "rates": MAP_RATES,
+                "rank_by": rank_by}  # fmt: skip

@@ -47,6 +47,9 @@ def test_the_county_dashboard_shows_its_figures_against_targets_and_its_township
     ranked = {child["region"].code: child for child in dashboard.children}
     assert ranked[township_b.code]["rank"]["control_rate"] == 1  # 1/1 ahead of A's 1/2
     assert ranked[township_a.code]["rank"]["control_rate"] == 2
+    assert [child["region"].code for child in dashboard.children[:2]] == [township_b.code, township_a.code]
+    by_count, _response = board(client, county_officer, rank="whereabouts_rate")  # both 100%: a tie, by code
+    assert [child["rank"]["whereabouts_rate"] for child in by_count.children[:2]] == [1, 1]
     assert "520103" not in str(ranked) and dashboard.alerts == []  # the other county's alert is not counted
     assert dashboard.trend["dates"] == ["2012-11-30", "2012-12-31"]
     assert dashboard.trend["series"]["control_rate"] == [66.7, 66.7]
