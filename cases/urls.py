@@ -7,6 +7,7 @@ urlpatterns = [
     path("persons/new/", views.PersonFormView.as_view(), name="person_create"),
     path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("persons/<int:pk>/edit/", views.PersonFormView.as_view(), name="person_update"),
+    path("persons/<int:pk>/file.pdf", views.PersonFilePdfView.as_view(), name="person_file_pdf"),
     path("persons/<int:pk>/reveal-id/", views.PersonRevealIdView.as_view(), name="person_reveal_id"),
     path("persons/<int:pk>/records/<slug:kind>/new/", views.RecordCreateView.as_view(), name="record_create"),
     path("records/<slug:kind>/<int:pk>/edit/", views.RecordUpdateView.as_view(), name="record_update"),

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -16,6 +17,7 @@ from sunshine.access import ensure_editable
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
+from sunshine.pdf import render_pdf
 
 from . import services
 from .choices import TransferStatus
@@ -414,3 +416,40 @@ class AlertAcknowledgeView(ServiceFormView):
     def run(self, form):
         services.alert_acknowledge(user=self.request.user, alert=self.object, decision=form.cleaned_data["decision"])
         return reverse("cases:alert_list")
+
+
+class PersonFilePdfView(LoginRequiredMixin, View):
+    """The person's file as PDF, the official printout (档案): personal details with the full ID number,
+    measures with their legal clocks, the pathway stage and the whole timeline.
+
+    The same access as the file page (404 outside the scope, so department staff and the system administrator
+    get none). The document leaves the system with the full ID number on it, so it is audited as an export,
+    like the printed agreement.
+    """
+
+    def get(self, request, pk):
+        user = request.user
+        person = get_object_or_404(Person.objects.visible_to(user).select_related("township__parent"), pk=pk)
+        today = dt.date.today()
+        context = {
+            "person": person,
+            "today": today,
+            "printed_by": user,
+            "show_health": may_see_health(user),
+            "stage": pathway_stage(person.pk, today),
+            "pathway_steps": PATHWAY,
+            "measures": Measure.objects.visible_to(user).filter(person=person),
+            "helpers": person.helpers.visible_to(user),
+            "timeline": timeline(person, user=user),
+        }
+        content = render_pdf("cases/print/person_file.html", context, request=request)
+        audit_event(
+            person,
+            event=AuditEntry.Event.EXPORT,
+            actor=user,
+            request=request,
+            detail={"document": "person_file", "format": "pdf"},
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, f"档案-{person.pk}-{today:%Y-%m-%d}.pdf")
+        return response

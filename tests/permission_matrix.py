@@ -119,6 +119,9 @@ ROUTES = {
     "cases:person_create": Roles(frozenset({"worker_a", "worker_b", "county_officer", "other_county_officer"})),
     "cases:person_detail": PersonRoute(),
     "cases:person_update": PersonRoute(edit=True),
+    # A PDF, not a page: called as the person's own object route, so the matrix does not look for the name in
+    # the bytes (tests/cases/test_person_file.py reads the PDF).
+    "cases:person_file_pdf": ObjectRoute("person"),
     "cases:person_reveal_id": PersonRoute(method="post"),
     "cases:record_create": PersonRoute(editors=TEST_WRITERS, kwargs={"kind": "urine-test"}),
     "cases:record_update": ObjectRoute("visit", editors=PERSON_EDITORS, kwargs={"kind": "visit"}),
@@ -176,7 +179,7 @@ def _job(county_code):
 
 
 _job.per_region = True
-BUILDERS: dict = {"job": _job}
+BUILDERS: dict = {"job": _job, "person": lambda person: person}
 OBJECT_SEES: dict = {}
 for _app in ("training", "placement", "welfare", "reporting"):
     try:

@@ -1,0 +1,215 @@
+"""The monthly bulletin (通报) of a region: the regions below it ranked on every indicator (DESIGN §4, §5).
+
+The opinion's regular-notification mechanism: for a region and a month, each indicator's figure for every
+child region, ranked, with its change since the previous month's bulletin, and the region's own figure
+against its target. It reads snapshots only (the month-end date's), never recounts, so a bulletin is the
+same whenever it is printed. Three queries whatever the number of regions: the child regions, the
+snapshots of both month ends, the targets in force.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import Max, Q
+
+from sunshine.choices import OFFICES, Level
+from sunshine.models import Region
+
+from .indicators import CODES, LABELS, RATES
+from .models import IndicatorSnapshot
+from .services import assess, month_ends, targets_on
+
+# County, prefecture and province officers read the bulletins of their region and the regions below it.
+BULLETIN_ROLES = OFFICES
+
+# Counts that measure the work done, where more is better; the other counts are volumes (how many persons a
+# region has), listed largest first without calling that better.
+MERIT_COUNTS = frozenset({"bases_100_plus", "bases_50_99", "bases_100_plus_opened", "bases_50_99_opened"})
+# Rates first: they are what the opinion's targets are set on.
+ORDER = [*RATES, *(code for code in CODES if code not in RATES)]
+
+
+def _value(numerator: int | None, denominator: int | None, *, rate: bool) -> Fraction | int | None:
+    """A rate as an exact fraction (so equal rates tie exactly), None when there is no denominator; a count."""
+    if numerator is None:
+        return None
+    if rate:
+        return Fraction(numerator, denominator) if denominator else None
+    return numerator
+
+
+def show(value, *, rate: bool) -> str:
+    """75.0% for a rate, 12 for a count; an empty string for no data (the template says so)."""
+    if value is None:
+        return ""
+    return f"{float(value) * 100:.1f}%" if rate else str(value)
+
+
+def show_change(change, *, rate: bool) -> str:
+    """+5.0 (percentage points) for a rate, +3 for a count, 0 unchanged; empty when either month has no data."""
+    if change is None:
+        return ""
+    if rate:
+        return f"{float(change) * 100:+.1f}" if change else "0.0"
+    return f"{change:+d}" if change else "0"
+
+
+@dataclass
+class Figure:
+    """One region's figure for one indicator in the bulletin."""
+
+    region: Region
+    rate: bool
+    numerator: int | None = None
+    denominator: int | None = None
+    value: Fraction | int | None = None
+    previous: Fraction | int | None = None
+    snapshot_id: int | None = None
+    rank: int | None = None
+    met: bool | None = None  # against the target in force on the month end; None without a target or data
+
+    @property
+    def change(self):
+        """This month's value minus last month's (a fraction for rates: shown in percentage points)."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def shown(self) -> str:
+        return show(self.value, rate=self.rate)
+
+    @property
+    def change_shown(self) -> str:
+        return show_change(self.change, rate=self.rate)
+
+
+@dataclass
+class Table:
+    """An indicator: the region's own figure and assessment, and the child regions ranked best first."""
+
+    code: str
+    label: str
+    rate: bool
+    merit: bool  # ranked best first; otherwise a volume, listed largest first
+    own: Figure
+    assessment: dict
+    rows: list[Figure] = field(default_factory=list)
+
+    @property
+    def goal_shown(self) -> str:
+        goal = self.assessment["goal"]
+        return "" if goal is None else show(goal, rate=self.rate) if self.rate else f"{goal:g}"
+
+
+@dataclass
+class Bulletin:
+    region: Region
+    month: dt.date  # the first day of the month
+    day: dt.date  # the month end: the snapshots' date
+    previous_day: dt.date
+    has_data: bool
+    has_previous: bool
+    children: list[Region]
+    tables: list[Table]
+
+
+def bulletin_regions(user):
+    """The regions whose bulletin ``user`` may read: their own and those below it, down to counties
+    (a township has no regions below it to rank). Nothing for other roles."""
+    if getattr(user, "role", None) not in BULLETIN_ROLES or not user.region_id:
+        return Region.objects.none()
+    return Region.objects.within(user.region).exclude(level=Level.TOWNSHIP)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month_ends(month, month)[0]
+
+
+def latest_month(*, user, region: Region) -> dt.date:
+    """The latest month whose end has snapshots for ``region`` or a region below it, as its first day; the
+    month before today's if none. One query."""
+    latest = (
+        IndicatorSnapshot.objects.visible_to(user)
+        .filter(Q(region=region) | Q(region__parent=region))
+        .aggregate(day=Max("date"))["day"]
+    )
+    day = latest or dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    if day != month_end(day):  # the latest date is mid-month (the nightly run): that month is not complete
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    return day.replace(day=1)
+
+
+def _target(targets: dict, region_code: str, code: str):
+    """The target a figure is assessed against. A rate's target holds for every region below the one it is set
+    on; a count's is a total for its own region (the province's 15 bases a year are not every township's)."""
+    target = targets.get((region_code, code))
+    if target is not None and code not in RATES and target.region_id != region_code:
+        return None
+    return target
+
+
+def _rank(figures: list[Figure]) -> list[Figure]:
+    """Best (largest) first; equal values share a rank (1, 2, 2, 4); no data last, by region code."""
+    ranked = sorted((f for f in figures if f.value is not None), key=lambda f: (-f.value, f.region.code))
+    for position, figure in enumerate(ranked):
+        previous = ranked[position - 1] if position else None
+        figure.rank = previous.rank if previous and previous.value == figure.value else position + 1
+    return ranked + [f for f in figures if f.value is None]
+
+
+def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:
+    """The bulletin of ``region`` for ``month`` (any day of it), from the snapshots ``user`` may read."""
+    month = month.replace(day=1)
+    day = month_end(month)
+    previous_day = month - dt.timedelta(days=1)
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    codes = [region.code, *(child.code for child in children)]
+    snapshots = IndicatorSnapshot.objects.visible_to(user).filter(
+        date__in=[day, previous_day], region_id__in=codes, indicator__in=CODES
+    )
+    found = {(s.date, s.region_id, s.indicator): s for s in snapshots}
+    targets = targets_on(day=day, region_codes=codes)
+
+    def figure(place: Region, code: str) -> Figure:
+        rate = code in RATES
+        now, before = found.get((day, place.code, code)), found.get((previous_day, place.code, code))
+        result = Figure(region=place, rate=rate)
+        if now is not None:
+            result.numerator, result.denominator, result.snapshot_id = now.numerator, now.denominator, now.pk
+            result.value = _value(now.numerator, now.denominator, rate=rate)
+        if before is not None:
+            result.previous = _value(before.numerator, before.denominator, rate=rate)
+        target = _target(targets, place.code, code)
+        if target is not None and result.value is not None:
+            result.met = assess(value=float(result.value), target=target, day=day)["met"]
+        return result
+
+    tables = []
+    for code in ORDER:
+        own = figure(region, code)
+        target = _target(targets, region.code, code)
+        value = None if own.value is None else float(own.value)
+        tables.append(
+            Table(
+                code=code,
+                label=LABELS.get(code, code),
+                rate=code in RATES,
+                merit=code in RATES or code in MERIT_COUNTS,
+                own=own,
+                assessment=assess(value=value, target=target, day=day),
+                rows=_rank([figure(child, code) for child in children]),
+            )
+        )
+    dates = {date for date, _region, _code in found}
+    return Bulletin(
+        region=region,
+        month=month,
+        day=day,
+        previous_day=previous_day,
+        has_data=day in dates,
+        has_previous=previous_day in dates,
+        children=children,
+        tables=tables,
+    )
