@@ -235,7 +235,7 @@ FIELDS = {  # the columns each table's rows give, in order; the others take thei
     ),
     Measure: (
         "id person kind authority order_number ordered_on reported_on agreement_on started_on term_months "
-        "extension_months ended_on end_reason discharge_notified_on notes created_at"
+        "extension_months pregnant ended_on end_reason discharge_notified_on notes created_at"
     ),
     UrineTest: "person tested_on kind result substance created_at",
     Visit: "person visited_on kind visitors findings whereabouts_confirmed created_at",
@@ -406,17 +406,18 @@ class Identity:
     birth: int
     township: Township
     ethnicity: str
+    desk: bool = False  # placed at a sample desk (a township with demo accounts)
 
 
 def identities(geo: Geography, persons: int, seed: int) -> list[Identity]:
     """The persons of a demo population (unique, valid ID numbers), before any history."""
     rng = random.Random(f"sunshine-demo/{seed}/persons")
-    desk_persons = min(persons // 4, 60 * len(geo.desks))
+    desk = min(persons // 4, 60 * len(geo.desks))  # the first persons go to the sample desks
     ethnic = {p: Weighted(w.keys(), w.values()) for p, w in ETHNICITIES.items()}
     taken: set[str] = set()
     result = []
     for index in range(persons):
-        township = geo.desks[index % len(geo.desks)] if index < desk_persons else geo.pick(rng)
+        township = geo.desks[index % len(geo.desks)] if index < desk else geo.pick(rng)
         ethnicity = ethnic[township.prefecture].pick(rng) if township.prefecture in ethnic else "汉族"
         male = rng.random() < 0.86
         born = dt.date(int(rng.triangular(1958, 1999, 1979)), 1, 1).toordinal() + int(rng.random() * 365)
@@ -437,7 +438,9 @@ def identities(geo: Geography, persons: int, seed: int) -> list[Identity]:
         given = MALE_GIVEN if male else FEMALE_GIVEN
         name = surname + "".join(rng.choice(given) for _ in range(1 if rng.random() < 0.3 else 2))
         result.append(
-            Identity(body + calc_check_digit(body + "0"), name, "M" if male else "F", born, township, ethnicity)
+            Identity(
+                body + calc_check_digit(body + "0"), name, "M" if male else "F", born, township, ethnicity, index < desk
+            )
         )
     return result
 
@@ -459,13 +462,16 @@ class Summary:
 
 
 class Generator:
+    """Generates a population in three passes: employers and bases; persons and their histories, a chunk at a
+    time (written as they are made); then placements, training and welfare, which need everyone's history."""
+
     def __init__(self, *, geo: Geography, seed: int, today: dt.date, sink: Sink, staff: dict[str, int], progress):
         self.geo, self.seed, self.sink, self.staff, self.progress = geo, seed, sink, staff, progress
         self.today = today.toordinal()
-        rules = schedule_rules()
+        rules = schedule_rules()  # the configured schedule, as the work list uses it (years past the last: the last)
         years = max(year for _activity, year in rules)
         self.intervals = {
-            activity: [rules.get((activity, min(y, years)), 0) or 0 for y in (1, 2, 3)]
+            activity: [max(7, rules.get((activity, min(y, years))) or 90) for y in (1, 2, 3)]
             for activity in (ScheduledActivity.URINE_TEST, ScheduledActivity.VISIT)
         }
         self.counts: Counter = Counter()
@@ -474,10 +480,12 @@ class Generator:
         self.summaries: list[Summary] = []
         self.buffers: dict[type[models.Model], list] = defaultdict(list)
         self.helpers: dict[str, tuple[str, str]] = {}
-        desk_staff = {region: username for username, (role, region, *_r) in STAFF.items() if region}
-        self.county_officer = {r: self.staff.get(u) for r, u in desk_staff.items() if len(r) == 6 and "county" in u}
-        self.worker_names = {r: STAFF[u][3] for r, u in desk_staff.items() if STAFF[u][0] == Role.TOWNSHIP_WORKER}
-        self.police_names = {r: STAFF[u][3] for r, u in desk_staff.items() if STAFF[u][0] == Role.COMMUNITY_POLICE}
+        holders = defaultdict(dict)  # role → region → the demo account holding it there
+        for username, (role, region, *_rest) in STAFF.items():
+            holders[role].setdefault(region, username)
+        self.county_officer = {r: self.staff.get(u) for r, u in holders[Role.COUNTY_OFFICER].items()}
+        self.worker_names = {r: STAFF[u][3] for r, u in holders[Role.TOWNSHIP_WORKER].items()}
+        self.police_names = {r: STAFF[u][3] for r, u in holders[Role.COMMUNITY_POLICE].items()}
 
     def registration_years(self, born: int) -> Weighted:
         """When a person born in ``born`` is first found: the waves, more often between 22 and 40 years old."""
@@ -574,8 +582,10 @@ class Generator:
         self.flush(Employer)
 
         persons = len(people)
-        plan = [("large", max(1, round(persons / 4000)))]
-        plan += [("medium", max(1, round(persons / 3000))), ("small", max(2, round(persons / 1000)))]
+        # A base of scale 100 needs 100 persons at once: a small population gets a large and a medium one from
+        # 800 persons on (so that every class shows), and they then employ a larger share of it than at scale.
+        plan = [("large", max(int(persons >= 800), round(persons / 4000)))]
+        plan += [("medium", max(int(persons >= 800), round(persons / 3000))), ("small", max(2, round(persons / 1000)))]
         county_pick = Weighted(counties, [population[c] for c in counties])
         self.bases = []
         for scale, count in plan:
@@ -610,12 +620,16 @@ class Generator:
             county_name = geo.county_name(base.township.code)
             point = base.scale == "small" and rng.random() < 0.7
             label = "安置点" if point else "安置基地"
+            name = f"{county_name}{rng.choice(BASE_WORDS)}{industry}{label}"
+            while name in names:
+                name = f"{county_name}{rng.choice(BASE_WORDS)}{rng.choice(INDUSTRIES)}{label}{len(names) % 7 + 2}"
+            names.add(name)
             self.emit(
                 PlacementBase,
                 (
                     base_id,
                     f"DEMO-{self.seed}-{base.index + 1:04d}",
-                    f"{county_name}{rng.choice(BASE_WORDS)}{industry}{label}",
+                    name,
                     BaseKind.POINT if point else BaseKind.BASE,
                     base.township.code,
                     base.employer,
@@ -738,7 +752,7 @@ class Generator:
         if mode == PlacementMode.SELF_EMPLOYED:
             end = None
         elif rng.random() < (0.9 if mode == PlacementMode.CONCENTRATED else 0.8):
-            end = plus_months(start, rng.choice((12, 12, 24, 36))) - 1
+            end = plus_months(start, rng.choice((12, 24, 24, 36))) - 1
         else:
             end = plus_months(start, rng.randint(3, 10)) - 1
         stop = min([b[0] for b in person.blocked if b[0] > start] + [person.exit])  # the next day they cannot work
@@ -770,7 +784,7 @@ class Generator:
         self.placements.append(row)
         if mode == PlacementMode.SELF_EMPLOYED and rng.random() < 0.4:
             self._loan(person, start)
-        if left is None and end is not None and end + 1 <= today and rng.random() < 0.55:
+        if left is None and end is not None and end + 1 <= today and rng.random() < 0.4:  # a new contract
             renewals[_month(end + 1)].append((end + 1, i, (mode, base, employer)))
 
     def _loan(self, person: Summary, start: int) -> None:
@@ -980,8 +994,8 @@ class Base:
     def wanted(self, when: int) -> int:
         months = (when - self.opened) / 30.4
         share = min(1.0, max(0.1, months / self.ramp))
-        later_years = max(0, day(when).year - 2019)
-        return round(self.target * share * (1 - 0.04 * later_years))
+        later_years = max(0, day(when).year - 2019)  # fewer new persons in later years
+        return round(self.target * share * (1 - 0.02 * later_years))
 
     def record(self, when: int, occupied: int) -> None:
         if occupied >= MEDIUM_SCALE and self.reached_medium is None:
@@ -1044,11 +1058,15 @@ class Life:
         self.risk = rng.betavariate(2, 5)
         born = identity.birth
         year = gen.registration_years(day(born).year).pick(rng)
+        if identity.desk and r() < 0.5:  # the sample desks have a current caseload to show
+            year = max(year, day(self.today).year - int(r() * 4))
         first = max(dt.date(year, 1, 1).toordinal(), born + 16 * 365 + 1, FIRST_DAY.toordinal())
         last = min(dt.date(year, 12, 31).toordinal(), self.today)
         self.registered = first + int(r() * max(1, last - first + 1))
         self.registered = min(self.registered, self.today)
         self._profile(year)
+        self.guardian = identity.name[0] + "".join(rng.choice(FEMALE_GIVEN) for _ in range(2))  # a parent or wife
+        self.guardian_phone = _phone(rng)
         hazard = 0.006 + (0.012 if self.hiv == "positive" else 0) + (0.004 if self.injecting else 0)
         death = self.registered + int(rng.expovariate(hazard) * 365.25) + 1
         departure = self.registered + int(rng.expovariate(0.0006) * 365.25) + 1
@@ -1059,14 +1077,8 @@ class Life:
 
     def _profile(self, year: int) -> None:
         rng, r = self.rng, self.rng.random
-        heroin = max(0.3, 0.85 - 0.045 * (year - 2008))
-        u = r()
-        if u < heroin:
-            self.drug = "海洛因"
-        else:
-            self.drug = Weighted(
-                ["甲基苯丙胺（冰毒）", "氯胺酮（K粉）", "大麻", "海洛因、甲基苯丙胺（冰毒）"], [75, 10, 5, 10]
-            ).pick(rng)
+        heroin = max(0.3, 0.85 - 0.045 * (year - 2008))  # methamphetamine takes over through the years
+        self.drug = "海洛因" if r() < heroin else _OTHER_DRUGS.pick(rng)
         self.injecting = r() < (0.45 if self.drug == "海洛因" else 0.3 if "海洛因" in self.drug else 0.02)
         u = r()
         self.hiv = "positive" if u < (0.08 if self.injecting else 0.01) else "negative" if u < 0.62 else "unknown"
@@ -1100,8 +1112,8 @@ class Life:
             kind, when = state
             if when > self.today or when >= self.exit:
                 break
-            if kind == "cd":
-                state = self.community_measure(MeasureKind.COMMUNITY_DETOX, when)
+            if kind in ("cd", "cd_pregnant"):
+                state = self.community_measure(MeasureKind.COMMUNITY_DETOX, when, pregnant=kind == "cd_pregnant")
             elif kind == "cr":
                 state = self.community_measure(MeasureKind.COMMUNITY_REHAB, when)
             elif kind == "cidt":
@@ -1125,7 +1137,8 @@ class Life:
 
     def measure(self, kind: str, **values) -> dict:
         row = dict.fromkeys(FIELDS[Measure])
-        row.update(person=self.pid, kind=kind, authority="", order_number="", extension_months=0, end_reason="")
+        row.update(person=self.pid, kind=kind, authority="", order_number="", extension_months=0, pregnant=False)
+        row.update(end_reason="")
         row.update(notes="", **values)
         row["created_at"] = row["ordered_on"] or row["started_on"]
         self.measures.append(row)
@@ -1145,12 +1158,11 @@ class Life:
         relapse = since + 60 + int(rng.expovariate(1 / 550))
         if relapse > self.today or relapse >= self.exit:
             return None
-        source = Weighted(
-            [FindingSource.POLICE, FindingSource.REPORT, FindingSource.VISIT, FindingSource.OTHER], [60, 15, 10, 15]
-        ).pick(rng)
-        self.finding(relapse, source)
+        self.finding(relapse, _FINDING_SOURCES.pick(rng))
         u = r()
         if u < 0.5:
+            if self.identity.sex == "F" and r() < 0.08:  # never isolation for a pregnant woman: community detox
+                return ("cd_pregnant", relapse + int(r() * 10))
             return ("cidt", relapse + int(r() * 20))
         if u < 0.88:
             return ("cd", relapse + int(r() * 10))
@@ -1233,7 +1245,7 @@ class Life:
     def _clinic(self) -> str:
         return f"{self.gen.geo.names.get(self.township.prefecture, '')}第一人民医院"
 
-    def community_measure(self, kind: str, ordered: int):
+    def community_measure(self, kind: str, ordered: int, pregnant: bool = False):
         """Community detox or rehabilitation: the order, the 15-day report, three years (CR: its term) of tests
         and visits on the schedule, and how it ends."""
         r, today, exit_ = self.rng.random, self.today, self.exit
@@ -1245,6 +1257,7 @@ class Life:
             kind,
             ordered_on=ordered,
             term_months=term,
+            pregnant=pregnant,
             authority=self.police(),
             order_number=self.gen.order_number(self.township.county, ordered, "(康)" if rehab else "(社戒)"),
         )
@@ -1274,9 +1287,9 @@ class Life:
         span = planned - reported
         prison = reported + 30 + int(r() * (span - 30)) if r() < 0.02 + 0.05 * self.risk else NEVER
         lost = found = NEVER
-        if r() < 0.03 + 0.08 * self.risk:
+        if r() < 0.04 + 0.12 * self.risk:
             lost = reported + 60 + int(r() * (span - 60))
-            found = lost + 20 + int(r() * 280) if r() < 0.65 else NEVER
+            found = lost + 20 + int(r() * 280) if r() < 0.55 else NEVER
         after_found = found + 3 + int(r() * 20) if found != NEVER and r() < 0.5 else NEVER
         stop = min(planned, prison, after_found, exit_, today + 1)
         windows = [(lost, found)] if lost != NEVER else []
@@ -1409,6 +1422,8 @@ class Life:
 
     def _visits(self, start: int, stop: int, windows, lost: int) -> None:
         r, add, pid = self.rng.random, self.gen.buffers[Visit].append, self.pid
+        alone, police = self.gen.helper_names(self.township)
+        together = f"{alone}、{police}"
         intervals = self.gen.intervals[ScheduledActivity.VISIT]
         first_year, second_year = plus_years(start, 1), plus_years(start, 2)
         when, recent = start + 3 + int(r() * 10), self.today - RECENT_LAG
@@ -1424,7 +1439,7 @@ class Life:
                 u = r()
                 kind = HOME if u < 0.5 else OFFICE if u < 0.75 else PHONE if u < 0.9 else WORKPLACE
                 note = VISIT_FINDINGS[int(r() * len(VISIT_FINDINGS))] if r() < 0.3 else ""
-                add((pid, when, kind, "", note, r() >= 0.02, when))
+                add((pid, when, kind, together if kind == HOME else alone, note, r() >= 0.02, when))
             when += intervals[0 if when < first_year else 1 if when < second_year else 2] + int(r() * 7) - 3
 
     def _leaves(self, start: int, stop: int) -> list[tuple]:
@@ -1573,14 +1588,6 @@ class Life:
             self.registered,
         )
 
-    @property
-    def guardian(self) -> str:
-        if not hasattr(self, "_guardian"):
-            rng = random.Random(f"{self.identity.id_number}/guardian")
-            self._guardian = self.identity.name[0] + "".join(rng.choice(FEMALE_GIVEN) for _ in range(2))
-            self.guardian_phone = _phone(rng)
-        return self._guardian
-
     def summary(self) -> Summary:
         blocked = sorted((a, b) for a, b in self.blocked if a < b)
         return Summary(
@@ -1590,6 +1597,10 @@ class Life:
 
 # -------------------------------------------------------------------------------------------------- helpers
 
+_OTHER_DRUGS = Weighted(["甲基苯丙胺（冰毒）", "氯胺酮（K粉）", "大麻", "海洛因、甲基苯丙胺（冰毒）"], [75, 10, 5, 10])
+_FINDING_SOURCES = Weighted(
+    [FindingSource.POLICE, FindingSource.REPORT, FindingSource.VISIT, FindingSource.OTHER], [60, 15, 10, 15]
+)
 _EDUCATION = Weighted(["none", "primary", "junior", "senior", "college"], [5, 25, 45, 20, 5])
 _MARITAL = Weighted(["single", "married", "divorced", "widowed"], [45, 35, 17, 3])
 _CAPACITY = Weighted(["full", "partial", "none"], [80, 15, 5])

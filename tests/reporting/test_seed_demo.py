@@ -291,9 +291,17 @@ def test_tests_and_visits_follow_the_schedule_with_misses_and_relapses(populatio
             if year in gaps:
                 gaps[year].append((after - before).days)
     assert 27 <= statistics.median(gaps[1]) <= 33 and 85 <= statistics.median(gaps[3]) <= 95
-    # the demo worker's home page has work on it
-    worker = User.objects.get(username="demo_worker")
-    assert len(work_list(user=worker, today=TODAY)) > 3
+
+
+def test_the_sample_desks_show_their_staff_at_work(population):
+    desk = Person.objects.filter(township_id=STAFF["demo_worker"][1])
+    worker_name, police_name = STAFF["demo_worker"][3], STAFF["demo_police"][3]
+    assert HelpGroupMember.objects.filter(person__in=desk, role="worker", name=worker_name).exists()
+    assert Visit.objects.filter(person__in=desk, visitors=f"{worker_name}、{police_name}").exists()
+    assert Alert.objects.filter(acknowledged_by__username="demo_county", person__township__parent="520102").exists()
+    # the demo worker's home page has work on it: due this week, and overdue
+    items = work_list(user=User.objects.get(username="demo_worker"), today=TODAY)
+    assert len(items) > 3 and any(item.due_on < TODAY for item in items)
 
 
 def test_bases_of_every_scale_class_and_placements_in_every_mode(population):

@@ -208,11 +208,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, persons: int, seed: int, today: dt.date | None, **options):
         today = today or timezone.localdate()
-        if today > timezone.localdate() or today.year < 2012:
-            raise CommandError("--today lies between 2012-01-01 and today.")
+        if today > timezone.localdate() or today.year < 2016:
+            raise CommandError("--today lies between 2016-01-01 and today.")
         if persons < 1:
             raise CommandError("--persons is at least 1.")
-        began = time.perf_counter()
+        began = self.began = time.perf_counter()
         try:
             geo = Geography.load()
         except ValueError as error:
@@ -235,6 +235,7 @@ class Command(BaseCommand):
                 counts = generate(
                     people=people, geo=geo, seed=seed, today=today, sink=sink, staff=staff, progress=self._progress
                 )
+                self._progress("all rows generated; waiting for the database to take the last of them")
         if counts:
             self._summary(counts, time.perf_counter() - began)
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only):")
@@ -242,7 +243,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:22} {Role(role).label} {region or ''} {full_name}")
 
     def _progress(self, message: str) -> None:
-        self.stdout.write(message)
+        self.stdout.write(f"{time.perf_counter() - self.began:6.1f} s  {message}")
         self.stdout.flush()
 
     def _summary(self, counts, seconds: float) -> None:
