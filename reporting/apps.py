@@ -9,7 +9,9 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Pairing, Target
+        from . import assessment  # noqa: F401 - registers the background export (sunshine.jobs)
+        from .models import AssessmentReport, Pairing, Target
 
         auditlog.register(Pairing)
         auditlog.register(Target)
+        auditlog.register(AssessmentReport, exclude_fields=["figures"])

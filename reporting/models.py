@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.access import Scope, ScopedQuerySet
-from sunshine.choices import Role
-from sunshine.models import Region
+from sunshine.choices import OFFICES, Role
+from sunshine.models import Region, prefix_index
 
 
 class Pairing(models.Model):
@@ -113,3 +113,40 @@ class Target(models.Model):
             return float(self.baseline_value), False
         share = (day - self.baseline_date).days / (self.deadline - self.baseline_date).days
         return float(self.baseline_value) + share * (target - float(self.baseline_value)), True
+
+
+class AssessmentReport(models.Model):
+    """A finalised assessment report (考核) of a region for a year (DESIGN §5): frozen.
+
+    ``figures`` is everything the report shows, as computed by ``reporting.assessment.assessment_figures``
+    when a provincial officer finalised it (plus the notes and who finalised it); the Excel and PDF files are
+    regenerated from it, byte for byte, and their SHA-256 are kept to prove it. Later changes to the records
+    or the snapshots do not change a finalised report. Drafts are never stored: they are computed afresh.
+    """
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("region"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    figures = models.JSONField(_("figures"))
+    snapshot_date = models.DateField(_("figures as of"))
+    notes = models.TextField(_("notes"), blank=True)
+    finalised_by = models.ForeignKey("sunshine.User", models.PROTECT, related_name="+", verbose_name=_("finalised by"))
+    finalised_at = models.DateTimeField(_("finalised at"))
+    sha256_xlsx = models.CharField(_("SHA-256 of the Excel file"), max_length=64)
+    sha256_pdf = models.CharField(_("SHA-256 of the PDF file"), max_length=64)
+
+    # The offices of the region and above read it; only the provincial committee finalises.
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(path="region", read=OFFICES, edit={Role.PROVINCE_OFFICER})
+
+    class Meta:
+        ordering = ["-year", "region"]
+        verbose_name = _("assessment report")
+        verbose_name_plural = _("assessment reports")
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_final_assessment_per_year")]
+        indexes = [prefix_index("region", "assessment_region_prefix")]
+
+    def __str__(self):
+        return f"{self.region_id} {self.year}"
+
+    def sha256(self, fmt: str) -> str:
+        return {"xlsx": self.sha256_xlsx, "pdf": self.sha256_pdf}[fmt]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bulletin, views_dashboard
+from . import views, views_assessment, views_bulletin, views_dashboard
 
 urlpatterns = [
     path("dashboard/", views_dashboard.DashboardView.as_view(), name="dashboard"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("figures/<int:pk>/persons/", views.DrillDownView.as_view(), name="drill_down"),
     path("bulletin/", views_bulletin.BulletinView.as_view(), name="bulletin"),
     path("bulletin/pdf/", views_bulletin.BulletinView.as_view(pdf=True), name="bulletin_pdf"),
+    path("assessment/", views_assessment.AssessmentView.as_view(), name="assessment"),
+    path("assessment/export/", views_assessment.AssessmentView.as_view(action="export"), name="assessment_export"),
+    path(
+        "assessment/finalise/", views_assessment.AssessmentView.as_view(action="finalise"), name="assessment_finalise"
+    ),
 ]

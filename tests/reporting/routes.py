@@ -27,6 +27,11 @@ ROUTES = {
     # Officers of a county and above, for their own region (the default) and below; other regions: test_bulletin.
     "reporting:bulletin": Roles(BULLETIN_READERS),
     "reporting:bulletin_pdf": Roles(BULLETIN_READERS),
+    # The assessment report: offices, their own region by default (other regions: tests/reporting/test_assessment.py).
+    # Exporting and finalising are POSTs that start a background job; an empty form comes back with its errors.
+    "reporting:assessment": Roles(OFFICES),
+    "reporting:assessment_export": Roles(OFFICES, method="post"),
+    "reporting:assessment_finalise": Roles(frozenset({"province_officer"}), method="post"),
 }
 
 

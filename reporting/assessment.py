@@ -1,0 +1,501 @@
+"""The assessment report (考核) of a region for a year (DESIGN §5): its figures, finalising, exports.
+
+``assessment_figures`` gathers everything a report shows into plain JSON-able data, read from snapshots:
+the figures of the date used (the latest snapshot date of the year, normally 31 December), for the region
+and every region of each level below it, each against the target in force on that date; the region's rank
+among its siblings on each rate (only the rank "n / m" leaves this module, never the siblings' figures);
+bases built in the year against the yearly targets; the staff ratio; the pairing units active in the year.
+It also carries the document's words, resolved in the report's language, so that the Excel and PDF files
+(``reporting.exports``) are pure functions of these data: that is what a finalised report freezes, and
+regenerating from it gives the same bytes whatever later happens to the records, the snapshots or the
+translations. Seven queries whatever the number of regions (``tests/reporting/test_assessment.py`` pins it).
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sunshine.access import ensure_editable
+from sunshine.audit import audit_event
+from sunshine.choices import OFFICES, Level, Role
+from sunshine.jobs import register_job
+from sunshine.models import AuditEntry, Region, User
+
+from .exports import CONTENT_TYPES, assessment_pdf, assessment_xlsx
+from .indicators import COUNTS, LABELS, RATES, province_scope
+from .models import AssessmentReport, IndicatorSnapshot, Pairing
+from .services import assess, targets_on
+
+logger = logging.getLogger(__name__)
+
+EXPORT_JOB = "assessment_export"
+FINALISE_JOB = "assessment_finalise"
+FORMATS = ("xlsx", "pdf")
+STAFF_NORM = 30  # persons per township worker, the practice the opinion builds on (DESIGN §4)
+CODES = [*RATES, *COUNTS]  # rates first: the opinion's targets are set on them
+BASES = ["bases_100_plus_opened", "bases_50_99_opened"]
+BASE_KEYS = ("value", "goal", "met")
+# The rates drawn in the PDF's chart, in this order.
+CHART_RATES = ["control_rate", "consolidation_rate", "placement_rate_urban", "whereabouts_rate", "report_rate"]
+LEVELS_BELOW = {
+    Level.PROVINCE: [Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP],
+    Level.PREFECTURE: [Level.COUNTY, Level.TOWNSHIP],
+    Level.COUNTY: [Level.TOWNSHIP],
+}
+
+# The document's words. Resolved into the figures in the report's language (see the module docstring).
+TEXT = {
+    "title": gettext_lazy("Assessment report"),
+    "draft": gettext_lazy("Draft"),
+    "draft_note": gettext_lazy("Draft: not finalised. The figures may still change."),
+    "final": gettext_lazy("Finalised"),
+    "finalised_by": gettext_lazy("Finalised by"),
+    "finalised_at": gettext_lazy("Finalised at"),
+    "region": gettext_lazy("Region"),
+    "code": gettext_lazy("Code"),
+    "within": gettext_lazy("Within"),
+    "year": gettext_lazy("Year"),
+    "generated_at": gettext_lazy("Generated"),
+    "as_of": gettext_lazy("Figures as of"),
+    "summary": gettext_lazy("Summary"),
+    "indicators": gettext_lazy("Indicators against targets"),
+    "indicator": gettext_lazy("Indicator"),
+    "numerator": gettext_lazy("Numerator"),
+    "denominator": gettext_lazy("Denominator"),
+    "value": gettext_lazy("Value"),
+    "target": gettext_lazy("Target"),
+    "derived": gettext_lazy("derived"),
+    "derived_note": gettext_lazy("derived: a linear milestone between the baseline and the target"),
+    "gap": gettext_lazy("Gap"),
+    "assessment": gettext_lazy("Assessment"),
+    "met": gettext_lazy("met"),
+    "not_met": gettext_lazy("not met"),
+    "no_data": gettext_lazy("no data"),
+    "rank": gettext_lazy("Rank among regions of the same level"),
+    "targets_met": gettext_lazy("Targets met"),
+    "chart": gettext_lazy("Rates against targets"),
+    "chart_below": gettext_lazy("Control rate of the regions below"),
+    "bases": gettext_lazy("Placement bases built in the year"),
+    "opened": gettext_lazy("Opened"),
+    "staff": gettext_lazy("Staff ratio"),
+    "workers": gettext_lazy("Township workers"),
+    "current": LABELS["current"],
+    "ratio": gettext_lazy("Persons per worker"),
+    "norm": gettext_lazy("Norm: at most 30 persons per worker"),
+    "pairings": gettext_lazy("Pairing units"),
+    "unit": gettext_lazy("Member unit"),
+    "since": gettext_lazy("Since"),
+    "until": gettext_lazy("Until"),
+    "responsibilities": gettext_lazy("Responsibilities"),
+    "none": gettext_lazy("None"),
+    "notes": gettext_lazy("Notes"),
+    "levels": gettext_lazy("Regions below"),
+}
+
+
+def assessment_regions(user):
+    """The regions whose assessment ``user`` may read and export: an office's own region and those below it,
+    down to counties (a township has no level below it to assess). Nothing for other roles."""
+    if getattr(user, "role", None) not in OFFICES or not user.region_id:
+        return Region.objects.none()
+    return Region.objects.within(user.region).exclude(level=Level.TOWNSHIP)
+
+
+def assessment_day(*, region: Region, year: int, viewer=None) -> dt.date | None:
+    """The snapshot date a report of ``year`` uses: the latest one of the year (31 December once the year is
+    over and computed; the latest nightly date during the year). None when the year has none.
+
+    Snapshots are read as the provincial scope reads them (as the nightly computation does): a region's rank
+    needs its siblings' figures, which only the rank itself may carry to a viewer below the province.
+    """
+    viewer = viewer or province_scope()
+    dates = IndicatorSnapshot.objects.visible_to(viewer).filter(
+        region=region, date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)
+    )
+    return dates.aggregate(day=Max("date"))["day"]
+
+
+def _no_figures(region: Region, year: int) -> ValidationError:
+    return ValidationError(
+        {
+            "year": _(
+                "No figures have been computed for %(region)s in %(year)s: compute the snapshots of the year first."
+            )
+            % {"region": region.name, "year": year}
+        }
+    )
+
+
+def assessment_figures(*, region: Region, year: int, depth: int | None = None) -> dict:
+    """Everything the assessment report of ``region`` for ``year`` shows, as plain data (see the module
+    docstring), in the active language. ``depth`` limits the levels below (the page previews one).
+
+    Raises ``ValidationError`` when the year has no snapshots for the region.
+    """
+    viewer = province_scope()  # 1 query
+    day = assessment_day(region=region, year=year, viewer=viewer)  # 1 query
+    if day is None:
+        raise _no_figures(region, year)
+    levels = LEVELS_BELOW.get(Level(region.level), [])[:depth]
+    # The region, the levels below it, and the regions beside it (for its rank) and above it (for its name).
+    places = Q(code__startswith=region.code, level__in=[region.level, *levels])
+    if region.parent_id:
+        places |= Q(parent_id=region.parent_id) | Q(code=region.parent_id)
+    regions = {
+        code: {"code": code, "name": name, "parent_code": parent, "level": level}
+        for code, name, parent, level in Region.objects.filter(places)
+        .order_by("code")
+        .values_list("code", "name", "parent_id", "level")
+    }  # 1 query
+    rows = (
+        IndicatorSnapshot.objects.visible_to(viewer)
+        .filter(date=day, region_id__in=list(regions), indicator__in=CODES)
+        .order_by()  # the model's ordering would join the regions again
+        .values_list("region_id", "indicator", "numerator", "denominator")
+    )  # 1 query
+    found: dict[str, dict[str, tuple]] = defaultdict(dict)
+    for code, indicator, numerator, denominator in rows:
+        found[code][indicator] = (numerator, denominator)
+    mine = [code for code, entry in regions.items() if code.startswith(region.code)]
+    targets = targets_on(day=day, region_codes=mine)  # 1 query
+    workers = _workers(region)  # 1 query
+    pairings = _pairings(region, year, viewer)  # 1 query
+
+    def entry(code: str) -> dict:
+        place = regions[code]
+        figures = {
+            indicator: _figure(indicator, found[code].get(indicator), targets.get((code, indicator)), code, day)
+            for indicator in CODES
+        }
+        count = workers.get(code, 0)
+        parent = regions.get(place["parent_code"]) or {}
+        return {
+            "code": code,
+            "name": place["name"],
+            "level": place["level"],
+            "parent_code": place["parent_code"],
+            "parent_name": parent.get("name", ""),
+            "figures": figures,
+            "staff": _staff(figures["current"]["value"], count),
+        }
+
+    summary = entry(region.code)
+    summary["rank"] = _ranks(region, regions, found)
+    text = {key: str(value) for key, value in TEXT.items()}
+    return {
+        "version": 1,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "year": year,
+        "snapshot_date": day.isoformat(),
+        "generated_at": timezone.localtime().replace(microsecond=0).isoformat(),
+        "codes": list(CODES),
+        "rates": list(RATES),
+        "chart_rates": list(CHART_RATES),
+        "labels": {code: str(LABELS[code]) for code in CODES},
+        "text": text,
+        "region": summary,
+        "bases": [
+            {"code": code, "label": str(LABELS[code]), **{key: summary["figures"][code].get(key) for key in BASE_KEYS}}
+            for code in BASES
+        ],
+        "levels": [
+            {
+                "level": level,
+                "label": str(Level(level).label),
+                "regions": [entry(code) for code in mine if regions[code]["level"] == level],
+            }
+            for level in levels
+        ],
+        "pairings": pairings,
+        "notes": "",
+        "finalised": None,
+    }
+
+
+def _figure(indicator: str, snapshot: tuple | None, target, code: str, day: dt.date) -> dict:
+    """One figure: numerator, denominator (None for a count), value (None: no data), and where a target applies
+    its goal on ``day`` (derived when a linear milestone), gap and met."""
+    numerator, denominator = snapshot or (None, None)
+    if indicator in RATES:
+        value = numerator / denominator if numerator is not None and denominator else None
+    else:
+        value, denominator = numerator, None
+    result = {"numerator": numerator, "denominator": denominator, "value": value}
+    if target is not None and _applies(target, indicator, code, day):
+        goal, derived = target.goal_on(day)
+        assessed = assess(value=value, target=target, day=day)
+        result.update(goal=goal, derived=derived, gap=assessed["gap"], met=assessed["met"])
+    return result
+
+
+def _applies(target, indicator: str, code: str, day: dt.date) -> bool:
+    """A rate's target applies to the regions below the one that set it; a count's (bases built each year: 15 +
+    15 province-wide) only to its own region, as a province-wide count is not split among regions. A yearly
+    count applies in the years up to its deadline (the opinion's 2011-2013)."""
+    if indicator in RATES:
+        return True
+    return target.region_id == code and (not target.per_year or day.year <= target.deadline.year)
+
+
+def _staff(current: int | None, workers: int) -> dict:
+    """Current persons per active township worker against the norm (≤ 30); no workers is no data."""
+    ratio = current / workers if workers and current is not None else None
+    return {
+        "workers": workers,
+        "current": current,
+        "ratio": ratio,
+        "norm": STAFF_NORM,
+        "met": None if ratio is None else ratio <= STAFF_NORM,
+    }
+
+
+def _workers(region: Region) -> dict[str, int]:
+    """Active township workers in each region of the report, summed up the levels (staff accounts as they are
+    now: they keep no history)."""
+    rows = (
+        User.objects.filter(role=Role.TOWNSHIP_WORKER, is_active=True, region__code__startswith=region.code)
+        .order_by()
+        .values("region_id")
+        .annotate(count=Count("pk"))
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        township = row["region_id"]
+        for prefix in {township[:n] for n in (2, 4, 6, 9)}:
+            counts[prefix] += row["count"]
+    return counts
+
+
+def _pairings(region: Region, year: int, viewer) -> list[dict]:
+    """Member units paired with the region or a region below it at some time in ``year``."""
+    pairings = (
+        Pairing.objects.visible_to(viewer)
+        .filter(region__code__startswith=region.code, since__lte=dt.date(year, 12, 31))
+        .filter(Q(until__isnull=True) | Q(until__gte=dt.date(year, 1, 1)))
+        .select_related("region")
+        .order_by("region_id", "unit", "since", "pk")
+    )
+    return [
+        {
+            "unit": pairing.unit,
+            "region_code": pairing.region_id,
+            "region_name": pairing.region.name,
+            "since": pairing.since.isoformat(),
+            "until": pairing.until.isoformat() if pairing.until else None,
+            "responsibilities": pairing.responsibilities,
+        }
+        for pairing in pairings
+    ]
+
+
+def _ranks(region: Region, regions: dict, found: dict) -> dict:
+    """The region's rank among the regions beside it (same parent) on each rate, best first; equal rates share
+    a rank (1, 2, 2, 4); regions without data are not ranked. Only ``{"rank": n, "of": m}`` is kept."""
+    if not region.parent_id:
+        return {}
+    siblings = [code for code, place in regions.items() if place["parent_code"] == region.parent_id]
+    ranks = {}
+    for indicator in RATES:
+        values = {}
+        for code in siblings:
+            numerator, denominator = found[code].get(indicator, (None, None))
+            if numerator is not None and denominator:
+                values[code] = Fraction(numerator, denominator)
+        own = values.get(region.code)
+        ranks[indicator] = {
+            "rank": None if own is None else 1 + sum(1 for value in values.values() if value > own),
+            "of": len(values),
+        }
+    return ranks
+
+
+# Finalising, and the documents ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    """An exported file of a report: the frozen one when the report is final, a fresh draft otherwise."""
+
+    content: bytes
+    file_name: str
+    content_type: str
+    final: bool
+    figures: dict
+    report: AssessmentReport | None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def render(figures: dict, fmt: str, *, final: bool) -> bytes:
+    if fmt == "xlsx":
+        return assessment_xlsx(figures, final=final)
+    if fmt == "pdf":
+        return assessment_pdf(figures, final=final)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def file_name(figures: dict, fmt: str, *, final: bool) -> str:
+    name = f"考核-{figures['region']['code']}-{figures['year']}"
+    return f"{name}.{fmt}" if final else f"{name}-{figures['text']['draft']}.{fmt}"
+
+
+def assessment_final(*, viewer, region: Region, year: int) -> AssessmentReport | None:
+    return AssessmentReport.objects.visible_to(viewer).filter(region=region, year=year).first()
+
+
+def assessment_document(
+    *, viewer, region: Region, year: int, fmt: str, progress: Callable[[int, int], None] | None = None
+) -> Document:
+    """The file of the report of ``region`` for ``year``: regenerated from the frozen figures when the report
+    is final (and checked against its stored checksum), else a draft computed from the snapshots now."""
+    progress = progress or (lambda done, total: None)
+    progress(0, 3)
+    report = assessment_final(viewer=viewer, region=region, year=year)
+    figures = report.figures if report else assessment_figures(region=region, year=year)
+    progress(1, 3)
+    content = render(figures, fmt, final=report is not None)
+    progress(2, 3)
+    document = Document(
+        content=content,
+        file_name=file_name(figures, fmt, final=report is not None),
+        content_type=CONTENT_TYPES[fmt],
+        final=report is not None,
+        figures=figures,
+        report=report,
+    )
+    if report and document.sha256 != report.sha256(fmt):
+        # The figures are frozen; only a changed renderer (a library upgrade) can do this. Serve, but say so.
+        logger.error("assessment %s: regenerated %s differs from its stored checksum", report.pk, fmt)
+    progress(3, 3)
+    return document
+
+
+def audit_export(*, user: User | None, document: Document, fmt: str, via: str) -> None:
+    """An export of a report, in the log: against the final report (so its region's offices find it) or, for a
+    draft, against the user who exported it (the region itself when a command did)."""
+    figures = document.figures
+    audit_event(
+        document.report or user or Region.objects.get(pk=figures["region"]["code"]),
+        event=AuditEntry.Event.EXPORT,
+        actor=user,
+        detail={
+            "export": "assessment",
+            "region": figures["region"]["code"],
+            "year": figures["year"],
+            "format": fmt,
+            "final": document.final,
+            "snapshot_date": figures["snapshot_date"],
+            "sha256": document.sha256,
+            "via": via,
+        },
+    )
+
+
+def assessment_finalise_check(*, user: User, region: Region, year: int) -> None:
+    """The refusals of ``assessment_finalise`` that need no figures: checked on the form before the work is
+    queued, and again by the service itself."""
+    if not AssessmentReport.scope.may_edit(user):
+        raise PermissionDenied
+    if not assessment_regions(user).filter(pk=region.pk).exists():
+        raise ValidationError({"region": _("Choose a province, prefecture or county within your region.")})
+    if dt.date(year, 12, 31) >= timezone.localdate():
+        raise ValidationError({"year": _("The year is not over yet: a report is finalised on its year-end figures.")})
+    if AssessmentReport.objects.editable_by(user).filter(region=region, year=year).exists():
+        raise ValidationError({"year": _("The report of this region and year has already been finalised.")})
+    if assessment_day(region=region, year=year) != dt.date(year, 12, 31):
+        raise ValidationError(
+            {
+                "year": _("The figures of %(day)s have not been computed yet: compute them first.")
+                % {"day": dt.date(year, 12, 31).isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "") -> AssessmentReport:
+    """Freeze the assessment of ``region`` for a year that is over (provincial committee): its figures of 31
+    December, the notes, who finalised it, and the SHA-256 of both files. A region's year is finalised once.
+
+    Rendering the PDF of the province takes a while, so the page runs this as a background job.
+    """
+    assessment_finalise_check(user=user, region=region, year=year)
+    figures = assessment_figures(region=region, year=year)
+    now = timezone.now()
+    figures["notes"] = notes.strip()
+    figures["finalised"] = {
+        "by": user.full_name or user.username,
+        "at": timezone.localtime(now).replace(microsecond=0).isoformat(),
+    }
+    figures = json.loads(json.dumps(figures))  # exactly what the database will give back
+    sha256 = {fmt: hashlib.sha256(render(figures, fmt, final=True)).hexdigest() for fmt in FORMATS}
+    report = AssessmentReport(
+        region=region,
+        year=year,
+        figures=figures,
+        snapshot_date=dt.date.fromisoformat(figures["snapshot_date"]),
+        notes=figures["notes"],
+        finalised_by=user,
+        finalised_at=now,
+        sha256_xlsx=sha256["xlsx"],
+        sha256_pdf=sha256["pdf"],
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # finalised by someone else a moment ago
+        raise ValidationError({"year": _("The report of this region and year has already been finalised.")}) from None
+    ensure_editable(user, report)
+    return report
+
+
+@register_job(EXPORT_JOB)
+def run_export(job, progress) -> None:
+    """A background export (``job.params``: region, year, format, language) for the user who asked, within
+    their scope at the time it runs; audited."""
+    user, params = job.requested_by, job.params
+    fmt = params["format"]
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        region = assessment_regions(user).filter(code=params["region"]).first()
+        if region is None or fmt not in FORMATS:
+            raise ValidationError(_("You may not export the assessment of this region."))
+        document = assessment_document(viewer=user, region=region, year=int(params["year"]), fmt=fmt, progress=progress)
+    job.file, job.file_name, job.content_type = document.content, document.file_name, document.content_type
+    job.result = {
+        "final": document.final,
+        "snapshot_date": document.figures["snapshot_date"],
+        "sha256": document.sha256,
+    }
+    audit_export(user=user, document=document, fmt=fmt, via=f"job {job.pk}")
+
+
+@register_job(FINALISE_JOB)
+def run_finalise(job, progress) -> None:
+    """Finalising in the background (``job.params``: region, year, notes, language): it renders both files."""
+    user, params = job.requested_by, job.params
+    progress(0, 1)
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        region = assessment_regions(user).filter(code=params["region"]).first()
+        if region is None:
+            raise ValidationError(_("You may not finalise the assessment of this region."))
+        report = assessment_finalise(user=user, region=region, year=int(params["year"]), notes=params.get("notes", ""))
+        job.message = _("The assessment of %(region)s for %(year)s is finalised.") % {
+            "region": region.name,
+            "year": report.year,
+        }
+    job.result = {"report": report.pk, "sha256_xlsx": report.sha256_xlsx, "sha256_pdf": report.sha256_pdf}
+    progress(1, 1)

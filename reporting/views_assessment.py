@@ -1,0 +1,155 @@
+"""The assessment report page: choose a region and year, preview the figures, export in the background, finalise."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from cases.views import add_service_errors
+from sunshine.choices import OFFICES
+from sunshine.jobs import job_start
+
+from .assessment import (
+    EXPORT_JOB,
+    FINALISE_JOB,
+    assessment_figures,
+    assessment_final,
+    assessment_finalise_check,
+    assessment_regions,
+)
+from .exports import pdf_context
+from .models import AssessmentReport, IndicatorSnapshot
+
+FIRST_YEAR = 2008  # the demo history starts here; the opinion's own period is 2011-2013
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise ValidationError(_("Choose this year or an earlier one."))
+        return year
+
+
+class ExportForm(YearForm):
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[("xlsx", "Excel"), ("pdf", "PDF")])
+
+
+class FinaliseForm(YearForm):
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssessmentView(LoginRequiredMixin, View):
+    """GET: the report of ``?region=&year=`` (the officer's own region and the latest year with figures by
+    default) previewed, with its export and finalise forms and the finalised reports of the region and below.
+    POST (``action``): start a background export, or (provincial officers) finalising; the job page follows.
+    Offices only (403); a region outside the officer's answers 404."""
+
+    template_name = "reporting/assessment.html"
+    action = None  # "export" / "finalise" for the POST routes
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.user.role not in OFFICES:
+            raise PermissionDenied
+        if self.action == "finalise" and not AssessmentReport.scope.may_edit(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def region(self, code: str | None):
+        return get_object_or_404(assessment_regions(self.request.user), code=code or self.request.user.region_id)
+
+    def get(self, request):
+        region = self.region(request.GET.get("region"))
+        form = YearForm({"year": request.GET.get("year") or self.default_year(region)})
+        year = form.cleaned_data["year"] if form.is_valid() else None
+        return self.page(region=region, year=year, year_form=form)
+
+    def post(self, request):
+        region = self.region(request.POST.get("region"))
+        form_class = ExportForm if self.action == "export" else FinaliseForm
+        form = form_class(request.POST)
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            params = {"region": region.code, "year": year, "language": translation.get_language()}
+            try:
+                if self.action == "export":
+                    fmt = form.cleaned_data["format"]
+                    job = job_start(
+                        user=request.user,
+                        kind=EXPORT_JOB,
+                        title=_("Assessment of %(region)s for %(year)s (%(format)s)")
+                        % {"region": region.name, "year": year, "format": fmt.upper()},
+                        params={**params, "format": fmt},
+                    )
+                else:
+                    assessment_finalise_check(user=request.user, region=region, year=year)
+                    job = job_start(
+                        user=request.user,
+                        kind=FINALISE_JOB,
+                        title=_("Finalising the assessment of %(region)s for %(year)s")
+                        % {"region": region.name, "year": year},
+                        params={**params, "notes": form.cleaned_data["notes"]},
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("job_detail", pk=job.pk)
+        year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
+        return self.page(region=region, year=year, **{f"{self.action}_form": form})
+
+    def default_year(self, region) -> int:
+        """The latest year with figures for the region (this year if none yet). One query."""
+        snapshots = IndicatorSnapshot.objects.visible_to(self.request.user).filter(region=region)
+        return (snapshots.aggregate(day=Max("date"))["day"] or timezone.localdate()).year
+
+    def page(self, *, region, year, year_form=None, export_form=None, finalise_form=None):
+        user = self.request.user
+        report = assessment_final(viewer=user, region=region, year=year) if year else None
+        figures, problem = None, None
+        if report:
+            figures = report.figures
+        elif year:
+            try:
+                figures = assessment_figures(region=region, year=year, depth=1)
+            except ValidationError as error:
+                problem = " ".join(error.messages)
+        preview = None
+        if figures:  # the rows of the printed report, with the first level below
+            preview = pdf_context({**figures, "levels": figures["levels"][:1]}, final=report is not None)
+        finals = (
+            AssessmentReport.objects.visible_to(user)
+            .filter(region__code__startswith=region.code)
+            .select_related("region", "finalised_by")
+            .defer("figures")[:50]
+        )
+        initial = {"year": year}
+        context = {
+            "region": region,
+            "year": year,
+            "regions": assessment_regions(user).order_by("code"),
+            "report": report,
+            "preview": preview,
+            "problem": problem,
+            "finals": finals,
+            "may_finalise": AssessmentReport.scope.may_edit(user)
+            and report is None
+            and year is not None
+            and dt.date(year, 12, 31) < timezone.localdate(),
+            "year_form": year_form or YearForm(initial=initial),
+            "export_form": export_form or ExportForm(initial=initial),
+            "finalise_form": finalise_form or FinaliseForm(initial=initial),
+        }
+        return render(self.request, self.template_name, context)
