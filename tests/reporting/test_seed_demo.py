@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.test import override_settings
 
@@ -44,6 +44,7 @@ from placement.selectors import bases_with_scale
 from placement.services import placement_validate
 from reporting.demo import DEMO_PASSWORD, FIELDS, STAFF, Geography, generate, identities
 from reporting.indicators import province_scope
+from reporting.management.commands.seed_demo import BULK, DatabaseSink
 from reporting.models import IndicatorSnapshot
 from reporting.services import month_ends, snapshots_compute
 from sunshine.choices import Role
@@ -124,6 +125,26 @@ def test_it_seeds_once_and_refuses_another_population(population):
     with pytest.raises(CommandError, match="40 of the 41 ID numbers"):
         call_command("seed_demo", "--persons", "41", "--seed", "3", stdout=io.StringIO())
     assert state() == before
+
+
+def _foreign_keys(model) -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {c["columns"][0] for c in constraints.values() if c["foreign_key"]}
+
+
+def test_the_bulk_tables_keep_their_foreign_keys_and_a_broken_one_fails_the_run(population):
+    for model in BULK:
+        expected = {f.column for f in model._meta.concrete_fields if f.is_relation}
+        assert _foreign_keys(model) == expected, model.__name__
+    missing_person = 2**31 - 1
+    row = (missing_person, TODAY.toordinal(), "home", "", "", True, TODAY.toordinal())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with DatabaseSink(bulk=(Visit,)) as sink:
+            sink.write(Visit, FIELDS[Visit], [row])  # PostgreSQL: refused when the keys are added back
+        connection.check_constraints(table_names=[Visit._meta.db_table])  # SQLite: checked at commit; ask now
+    assert not Visit.objects.filter(person_id=missing_person).exists()
+    assert _foreign_keys(Visit) == {"person_id", "recorded_by_id"}
 
 
 def test_every_role_has_an_account_at_sample_regions(population):

@@ -18,34 +18,46 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from cases.models import Person
+from cases.models import Counselling, DrugUseFinding, HelpGroupMember, Measure, Person, UrineTest, Visit
+from placement.models import FollowUp, Placement
 from reporting.demo import DEMO_PASSWORD, STAFF, Geography, ensure_staff, generate, identities
 from sunshine.choices import Role
+from welfare.models import Benefit
 
 # Records are stamped at 10:00 local time (UTC+8) on their own day, so the same seed gives the same rows.
 STAMP_HOUR_UTC = 2
+# The tables of 50,000 rows and more at province scale: their foreign keys are checked once, at the end.
+BULK = (UrineTest, Visit, FollowUp, HelpGroupMember, Measure, Counselling, Placement, DrugUseFinding, Benefit)
 
 
 class DatabaseSink:
     """Writes the generator's rows into the default database, inside the caller's transaction.
 
     Primary keys are reserved up front (PostgreSQL: from the table's sequence; elsewhere: after the current
-    maximum) so that rows can refer to each other without reading anything back. On PostgreSQL the rows go in
-    with COPY from a writer thread on the transaction's connection: the server ingests (and checks the foreign
-    keys of, made immediate so that this overlaps too) earlier batches while Python generates the next ones.
-    Sequences are not transactional, so ids are reserved on a connection of their own and the main thread never
-    waits for the busy one. Use as a context manager within ``transaction.atomic()``; leaving it waits for the
-    last batch.
+    maximum) so that rows can refer to each other without reading anything back.
+
+    On PostgreSQL the rows go in with COPY from a writer thread on the transaction's connection: the server
+    ingests earlier batches while Python generates the next ones. Sequences are not transactional, so ids are
+    reserved on a connection of their own and the main thread never waits for the busy one. The foreign keys of
+    the ``bulk`` tables (millions of tests and visits) are dropped before their first batch and added back, as
+    they were, at the end: adding a foreign key checks every row in one join, where COPY would check them one
+    by one (pg_restore loads the same way). This happens inside the transaction, so the constraints hold when it
+    commits, and a failed run leaves them as they were; meanwhile those tables are locked. The other tables'
+    checks are made immediate so that they overlap with the generation too.
+
+    Use as a context manager within ``transaction.atomic()``; leaving it waits for the last batch.
     """
 
     BACKLOG = 64  # batches queued for the writer at most (a few hundred MB at province scale)
 
-    def __init__(self):
+    def __init__(self, bulk: tuple[type[models.Model], ...] = ()):
         self.postgres = connection.vendor == "postgresql"
+        self.bulk = {model._meta.db_table for model in bulk}
         self.next_id: dict[str, int] = {}
         self.plans: dict[tuple, tuple] = {}
         self.memos: dict[str, Memo | None] = {}
         self.failure: BaseException | None = None
+        self.dropped: list[tuple[str, str, str]] = []  # (table, constraint, definition)
 
     def __enter__(self):
         if self.postgres:
@@ -54,28 +66,49 @@ class DatabaseSink:
             self.sequences = connection.get_new_connection(connection.get_connection_params())
             self.sequences.autocommit = True
             self.batches: queue.Queue = queue.Queue(maxsize=self.BACKLOG)
-            self.thread = threading.Thread(target=self._copy_batches, args=(connection.connection,), daemon=True)
+            # the writer uses this thread's connection (Django's are per thread) and reports errors as Django's
+            self.thread = threading.Thread(target=self._work, args=(connection.connection, connection), daemon=True)
             self.thread.start()
         return self
 
     def __exit__(self, kind, error, traceback):
         if self.postgres:
+            if error is None:
+                self.batches.put(self._add_foreign_keys)
             self.batches.put(None)
             self.thread.join()
             self.sequences.close()
             if self.failure is not None:  # the cause of whatever the main thread ran into after it
                 raise self.failure from error
 
-    def _copy_batches(self, raw) -> None:
+    def _work(self, raw, wrapper) -> None:
         """The writer thread (psycopg2 releases the interpreter lock while the server works). From here on the
         main thread leaves the transaction's connection alone."""
         with raw.cursor() as cursor:
-            while (batch := self.batches.get()) is not None:
+            while (task := self.batches.get()) is not None:
                 if self.failure is None:
                     try:
-                        cursor.copy_expert(batch[0], io.StringIO(batch[1]), size=1 << 20)
+                        with wrapper.wrap_database_errors:
+                            task(cursor)
                     except BaseException as failure:  # re-raised in the main thread
                         self.failure = failure
+
+    def _drop_foreign_keys(self, table: str):
+        def task(cursor):
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"ALTER TABLE {_quoted(table)} DROP CONSTRAINT {_quoted(name)}")
+                self.dropped.append((table, name, definition))
+
+        return task
+
+    def _add_foreign_keys(self, cursor) -> None:
+        for table, name, definition in self.dropped:
+            cursor.execute(f"ALTER TABLE {_quoted(table)} ADD CONSTRAINT {_quoted(name)} {definition}")
 
     def count_existing(self, id_numbers: list[str]) -> int:
         table = connection.ops.quote_name(Person._meta.db_table)
@@ -122,7 +155,11 @@ class DatabaseSink:
                 raise self.failure
             tail = "".join("\t" + value for value in defaults) + "\n"
             text = tail.join(map("\t".join, zip(*values, strict=True))) + tail
-            self.batches.put((f"COPY {table} ({names}) FROM STDIN", text))
+            if model._meta.db_table in self.bulk:
+                self.bulk.discard(model._meta.db_table)
+                self.batches.put(self._drop_foreign_keys(model._meta.db_table))
+            sql = f"COPY {table} ({names}) FROM STDIN"
+            self.batches.put(lambda cursor: cursor.copy_expert(sql, io.StringIO(text), size=1 << 20))
             return
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
         params = [row + defaults for row in zip(*values, strict=True)]
@@ -186,6 +223,10 @@ class Memo(dict):
         return converted
 
 
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def _copy_text(value) -> str:
     text = value if isinstance(value, str) else str(value)
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
@@ -218,7 +259,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         people = identities(geo, persons, seed)
-        with transaction.atomic(), DatabaseSink() as sink:
+        with transaction.atomic(), DatabaseSink(bulk=BULK) as sink:
             staff = ensure_staff()
             existing = sink.count_existing([person.id_number for person in people])
             if existing == len(people):
