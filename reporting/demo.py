@@ -804,6 +804,7 @@ class Generator:
 
     def _write_placements(self) -> None:
         rng, today = self.rng, self.today
+        exits = {person.pid: person.exit for person in self.summaries}
         ids = self.sink.allocate(Placement, len(self.placements))
         for row, placement_id in zip(self.placements, ids, strict=True):
             row[0] = placement_id
@@ -813,6 +814,7 @@ class Generator:
             # due monthly while employed, missed more often once the job is settled; the first visit after
             # leaving records it
             limit = min(left + 20, today) if left is not None else min(end, today)
+            limit = min(limit, exits[row[1]] - 1)
             visit = start + FOLLOW_UP_DAYS + int(rng.random() * 6) - 2
             while visit <= limit:
                 still = left is None or visit <= left
@@ -1453,7 +1455,7 @@ class Life:
                 continue
             until = leave_from + 3 + int(r() * 22)
             returned = until + (int(r() * 3) if r() < 0.1 else 0)
-            returned = returned if returned <= self.today else None
+            returned = returned if returned <= min(self.today, self.exit - 1) else None
             destination, reason = self.rng.choice(LEAVE_DESTINATIONS), self.rng.choice(LEAVE_REASONS)
             leaves.append((self.pid, leave_from, until, destination, reason, returned, leave_from))
         return leaves
@@ -1464,7 +1466,7 @@ class Life:
         last = min(end, today + 1)
         if detention and detention[0] < last:
             emit(StatusEvent, (pid, StatusKind.DETAINED, detention[0], detention[0]))
-            if detention[1] <= today:
+            if detention[1] <= today and detention[1] < self.exit:
                 emit(StatusEvent, (pid, StatusKind.RELEASED, detention[1], detention[1]))
         if r() < 0.04 + 0.15 * self.risk and last - start > 60:
             count = 1 if r() < 0.6 else 2 if r() < 0.6 else 3 + int(r() * 2)
@@ -1473,7 +1475,7 @@ class Life:
                 if _during(windows, left) or left > today:
                     continue
                 stay = 31 + int(r() * 30) if r() < 0.07 else 1 + int(r() * 8)
-                returned = left + stay if left + stay <= today else None
+                returned = left + stay if left + stay <= min(today, self.exit - 1) else None
                 emit(Absence, (pid, left, returned, left))
                 numbered += 1
                 before, days_away = days_away, days_away + (returned or today) - left

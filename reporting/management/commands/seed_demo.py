@@ -264,13 +264,14 @@ class Command(BaseCommand):
             existing = sink.count_existing([person.id_number for person in people])
             if existing == len(people):
                 self.stdout.write(
-                    f"The demo population of seed {seed} ({persons:,} persons) is already here: no change."
+                    f"The demo population of seed {seed} ({persons:,} persons) is already here: nothing written."
                 )
                 counts = None
             elif existing:
                 raise CommandError(
-                    f"{existing:,} of the {persons:,} ID numbers of seed {seed} are already registered: this database "
-                    "holds another population. Seed a fresh database, or run with the arguments used before."
+                    f"{existing:,} of the {persons:,} ID numbers of seed {seed} are already registered (a demo "
+                    "population made with other arguments, or real records): nothing was written. Seed a fresh "
+                    "database, or repeat the arguments used before."
                 )
             else:
                 counts = generate(
