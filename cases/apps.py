@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import models
+        from .roster import jobs  # noqa: F401 - registers the roster import jobs (sunshine.jobs) and the sheets
 
         # Every personal record's creates, updates and deletes go to the audit log (DESIGN §3a).
         auditlog.register(models.Person, mask_fields=["id_number"])

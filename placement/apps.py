@@ -9,7 +9,7 @@ class PlacementConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, pathway  # noqa: F401  (pathway registers its sources)
+        from . import models, pathway, roster  # noqa: F401  (pathway and roster register their sources and sheets)
 
         for model in (models.Placement, models.FollowUp, models.Loan, models.PlacementBase, models.Employer):
             auditlog.register(model)

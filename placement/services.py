@@ -44,11 +44,16 @@ def employer_save(*, user: User, employer: Employer) -> Employer:
     return employer
 
 
-def placement_validate(placement: Placement) -> None:
-    """The rules of a placement: where, contract dates, no two full-time placements at once."""
+def placement_validate(placement: Placement, *, others: list[Placement] | None = None) -> None:
+    """The rules of a placement: where, contract dates, no two full-time placements at once.
+
+    ``others`` are the person's other placements; by default they are read from the database. A caller
+    checking many placements at once (the roster import, whose rows are not saved yet) passes them, and
+    may give the base as an unsaved object.
+    """
     errors = {}
     mode = placement.mode
-    if mode == PlacementMode.CONCENTRATED and not placement.base_id:
+    if mode == PlacementMode.CONCENTRATED and placement.base is None:
         errors["base"] = _("A concentrated placement is at a placement base.")
     if mode == PlacementMode.SELF_EMPLOYED:
         if placement.contract_end:
@@ -61,7 +66,7 @@ def placement_validate(placement: Placement) -> None:
         errors["left_on"] = _("The person cannot leave before starting.")
     if placement.contract_start > dt.date.today():
         errors["contract_start"] = _("This date is in the future.")
-    if placement.base_id and placement.base.opened_on > placement.contract_start:
+    if placement.base is not None and placement.base.opened_on > placement.contract_start:
         errors["base"] = _("The base opened on %(day)s, after this contract starts.") % {
             "day": placement.base.opened_on.isoformat()
         }
@@ -69,7 +74,8 @@ def placement_validate(placement: Placement) -> None:
         errors["employment_certificate"] = _("Give the number of the certificate marked for the tax policy.")
     if not errors:
         start, end = placement.contract_start, placement.last_day or dt.date.max
-        others = Placement.objects.filter(person_id=placement.person_id).exclude(pk=placement.pk)
+        if others is None:
+            others = Placement.objects.filter(person_id=placement.person_id).exclude(pk=placement.pk)
         for other in others:
             if other.contract_start <= end and start <= (other.last_day or dt.date.max):
                 errors["contract_start"] = _("This overlaps another placement (from %(day)s).") % {

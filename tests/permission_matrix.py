@@ -139,6 +139,10 @@ ROUTES = {
     "cases:transfer_reject": ObjectRoute("transfer", editors=PERSON_EDITORS),
     "cases:alert_list": SignedIn(lists_persons=True),
     "cases:alert_acknowledge": ObjectRoute("alert", editors=ALERT_DECIDERS),
+    # Roster import (issue #7): workers and county officers of their region; a roster job is its requester's alone.
+    "cases:roster_import": Roles(PERSON_EDITORS),
+    "cases:roster_template": Roles(PERSON_EDITORS),
+    "cases:roster_job": RegionRoute("roster_job", editors=JOB_OWNERS),
     "api:token": Public(method="post", ok=400),
     "api:region-list": SignedIn(),
     "api:region-detail": SignedIn(kwargs={"pk": "520102"}),
@@ -179,7 +183,18 @@ def _job(county_code):
 
 
 _job.per_region = True
-BUILDERS: dict = {"job": _job, "person": lambda person: person}
+
+
+def _roster_job(county_code):
+    """A finished roster check started by the same owners as ``_job``."""
+    job = _job(county_code)
+    job.kind, job.title, job.result = "roster_check", "名册检查", {"counts": [], "errors": [], "error_count": 0}
+    job.save()
+    return job
+
+
+_roster_job.per_region = True
+BUILDERS: dict = {"job": _job, "roster_job": _roster_job, "person": lambda person: person}
 OBJECT_SEES: dict = {}
 for _app in ("training", "placement", "welfare", "reporting"):
     try:

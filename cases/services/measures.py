@@ -34,8 +34,12 @@ def _span(measure: Measure) -> tuple[dt.date, dt.date]:
     return start, measure.ended_on or FAR_FUTURE
 
 
-def measure_validate(measure: Measure, *, today: dt.date | None = None) -> None:
-    """Refuse illegal measures and transitions with field-level messages."""
+def measure_validate(measure: Measure, *, today: dt.date | None = None, others: list[Measure] | None = None) -> None:
+    """Refuse illegal measures and transitions with field-level messages.
+
+    ``others`` are the person's other measures; by default they are read from the database. A caller
+    checking many measures at once (the roster import, whose measures are not saved yet) passes them.
+    """
     today = today or dt.date.today()
     errors: dict[str, str] = {}
     kind = measure.kind
@@ -82,17 +86,22 @@ def measure_validate(measure: Measure, *, today: dt.date | None = None) -> None:
             "day": planned_end.isoformat()
         }
     if not errors:
-        errors.update(_transition_errors(measure))
+        errors.update(_transition_errors(measure, others))
     if errors:
         raise ValidationError(errors)
 
 
-def _transition_errors(measure: Measure) -> dict[str, str]:
-    others = Measure.objects.filter(person_id=measure.person_id).exclude(pk=measure.pk)
+def _transition_errors(measure: Measure, others: list[Measure] | None = None) -> dict[str, str]:
+    if others is None:
+        others = list(Measure.objects.filter(person_id=measure.person_id).exclude(pk=measure.pk))
     start, end = _span(measure)
     if measure.kind == MeasureKind.COMMUNITY_REHAB:
-        released = others.filter(kind=MeasureKind.COMPULSORY_ISOLATION, ended_on__isnull=False, ended_on__lte=start)
-        if not released.exists():
+        released = [
+            other
+            for other in others
+            if other.kind == MeasureKind.COMPULSORY_ISOLATION and other.ended_on and other.ended_on <= start
+        ]
+        if not released:
             return {"kind": _("Community rehabilitation follows release from compulsory isolation; none is recorded.")}
     exclusive = {
         MeasureKind.COMMUNITY_DETOX: COMMUNITY_MEASURES,
@@ -100,7 +109,7 @@ def _transition_errors(measure: Measure) -> dict[str, str]:
         MeasureKind.COMPULSORY_ISOLATION: (MeasureKind.COMPULSORY_ISOLATION,),
     }.get(measure.kind)
     if exclusive:
-        for other in others.filter(kind__in=exclusive):
+        for other in (other for other in others if other.kind in exclusive):
             other_start, other_end = _span(other)
             if start < other_end and other_start < end:
                 return {
