@@ -19,11 +19,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def summary(report: RosterReport) -> str:
     totals = report.totals()
-    counts = _("%(create)d to create, %(update)d to update, %(unchanged)d unchanged") % totals
     if report.errors:
         return _("%(count)d rows refused; nothing was imported.") % {"count": len(report.errors)}
     if report.imported:
-        return _("Imported: %(counts)s.") % {"counts": counts}
+        return _("Imported: %(create)d created, %(update)d changed, %(unchanged)d unchanged.") % totals
+    counts = _("%(create)d to create, %(update)d to change, %(unchanged)d unchanged") % totals
     return _("Checked: %(counts)s. Nothing has been written yet.") % {"counts": counts}
 
 

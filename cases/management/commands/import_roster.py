@@ -1,4 +1,5 @@
 import time
+import unicodedata
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -7,6 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from cases.roster.jobs import summary
 from cases.roster.services import roster_import
 from sunshine.models import User
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 class Command(BaseCommand):
@@ -47,10 +53,11 @@ class Command(BaseCommand):
             )
         except PermissionDenied:
             raise CommandError(f"{user} may not import rosters (township workers and county officers only).") from None
-        width = max([len(sheet) for sheet in report.counts] + [4])
+        width = max([display_width(sheet) for sheet in report.counts] + [5])
         self.stdout.write(f"{'sheet':<{width}}  {'create':>8} {'update':>8} {'unchanged':>9}")
         for sheet, counts in report.counts.items():
-            self.stdout.write(f"{sheet:<{width}}  {counts['create']:>8} {counts['update']:>8} {counts['unchanged']:>9}")
+            padding = " " * (width - display_width(sheet))
+            self.stdout.write(f"{sheet}{padding}  {counts['create']:>8} {counts['update']:>8} {counts['unchanged']:>9}")
         for title in report.ignored_sheets:
             self.stdout.write(f"ignored sheet: {title}")
         for error in report.errors:
