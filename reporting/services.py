@@ -39,13 +39,35 @@ def snapshots_compute(*, day: dt.date, between_regions=None) -> int:
         rows.extend((code, f.code, f.numerator, f.denominator) for f in figures)
         if between_regions:
             between_regions(code)
-    IndicatorSnapshot.objects.filter(date=day).delete()
-    _insert_snapshots(day, rows)
+    _replace_snapshots(day, rows)
     return len(rows)
 
 
+def _replace_snapshots(day: dt.date, rows: list[tuple]) -> None:
+    """Make the snapshots of ``day`` exactly ``rows``, writing only what differs from what is stored.
+
+    A first run for a date inserts every row (COPY on PostgreSQL: INSERT of 25,000 rows takes seconds); a
+    rerun updates the figures that changed and deletes those that vanished, which is usually nothing.
+    """
+    stored = {
+        (region, code): (pk, numerator, denominator)
+        for pk, region, code, numerator, denominator in IndicatorSnapshot.objects.filter(date=day).values_list(
+            "pk", "region_id", "indicator", "numerator", "denominator"
+        )
+    }
+    new, changed = [], []
+    for region, code, numerator, denominator in rows:
+        pk, *figures = stored.pop((region, code), (None, None, None))
+        if pk is None:
+            new.append((region, code, numerator, denominator))
+        elif figures != [numerator, denominator]:
+            changed.append(IndicatorSnapshot(pk=pk, numerator=numerator, denominator=denominator))
+    IndicatorSnapshot.objects.filter(pk__in=[pk for pk, *_figures in stored.values()]).delete()
+    IndicatorSnapshot.objects.bulk_update(changed, ["numerator", "denominator"], batch_size=1000)
+    _insert_snapshots(day, new)
+
+
 def _insert_snapshots(day: dt.date, rows: list[tuple]) -> None:
-    """COPY on PostgreSQL (a date is 22,512 rows: INSERT takes seconds), bulk_create elsewhere."""
     if connection.vendor != "postgresql":
         snapshots = [
             IndicatorSnapshot(date=day, region_id=region, indicator=code, numerator=numerator, denominator=denominator)
@@ -55,10 +77,11 @@ def _insert_snapshots(day: dt.date, rows: list[tuple]) -> None:
         return
     null = "\\N"
     lines = (f"{day.isoformat()}\t{r}\t{c}\t{n}\t{null if d is None else d}\n" for r, c, n, d in rows)
-    data = io.StringIO("".join(lines))
     columns = "(date, region_id, indicator, numerator, denominator)"
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {IndicatorSnapshot._meta.db_table} {columns} FROM STDIN", data)
+        cursor.cursor.copy_expert(
+            f"COPY {IndicatorSnapshot._meta.db_table} {columns} FROM STDIN", io.StringIO("".join(lines))
+        )
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -92,10 +92,11 @@ def _tasks_in_process(request):
         return
     from sunshine.celery import app
 
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    # Celery reads the CELERY_-prefixed Django setting before its own name, so that is the one to switch.
+    eager = app.conf.get("CELERY_TASK_ALWAYS_EAGER")
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    app.conf.task_always_eager = eager
+    app.conf.CELERY_TASK_ALWAYS_EAGER = eager
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -113,7 +113,13 @@ class UrineTest(PersonRecord):
         verbose_name = _("urine test")
         verbose_name_plural = _("urine tests")
         default_related_name = "urine_tests"
-        indexes = [models.Index(fields=["person", "-tested_on"], name="test_person_date")]
+        indexes = [
+            models.Index(fields=["person", "-tested_on"], name="test_person_date"),
+            # Positive tests restart the abstinence clock; the indicators read these few rows, not every test.
+            models.Index(
+                fields=["tested_on", "person"], name="test_positive_date", condition=models.Q(result="positive")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_result_display()} {self.tested_on}"

@@ -14,18 +14,6 @@ from ..factories import PASSWORD, MeasureFactory, PersonFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _jobs_in_process():
-    """Background jobs run in this process. tests/conftest.py means to arrange it, but where REDIS_URL is set (CI)
-    its ``task_always_eager`` does not take: Celery reads the CELERY_-prefixed Django setting first."""
-    from sunshine.celery import app
-
-    before = app.conf.get("CELERY_TASK_ALWAYS_EAGER")
-    app.conf.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    app.conf.CELERY_TASK_ALWAYS_EAGER = before
-
-
 def test_a_provincial_officer_exports_the_province_report(page, live_server, province_officer, township_a, township_z):
     for township in (township_a, township_a, township_z):
         MeasureFactory(person=PersonFactory(township=township, registered_on=dt.date(2010, 1, 1)))

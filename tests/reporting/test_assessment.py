@@ -39,18 +39,6 @@ D = dt.date
 YEAR_END = D(2012, 12, 31)
 
 
-@pytest.fixture(autouse=True)
-def _jobs_in_process():
-    """Background jobs run in this process. tests/conftest.py means to arrange it, but where REDIS_URL is set (CI)
-    its ``task_always_eager`` does not take: Celery reads the CELERY_-prefixed Django setting first."""
-    from sunshine.celery import app
-
-    before = app.conf.get("CELERY_TASK_ALWAYS_EAGER")
-    app.conf.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    app.conf.CELERY_TASK_ALWAYS_EAGER = before
-
-
 @pytest.fixture
 def population(township_a, township_b, township_c, worker_a, worker_b):
     """County 520102: A has two persons, one under a measure; B one, under a measure (control 2/3). County

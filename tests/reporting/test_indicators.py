@@ -181,6 +181,24 @@ def test_a_run_is_idempotent_and_all_or_nothing(township_a):
     )
 
 
+def test_a_rerun_updates_changed_figures_and_drops_vanished_ones(township_a):
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    day = D(2012, 12, 31)
+    snapshots_compute(day=day)
+    other_day = IndicatorSnapshot.objects.create(
+        date=D(2012, 11, 30), region_id="52", indicator="registered", numerator=9
+    )
+    IndicatorSnapshot.objects.create(date=day, region_id="52", indicator="retired_indicator", numerator=5)
+    PersonFactory(township=township_a, registered_on=D(2011, 1, 1))
+    snapshots_compute(day=day)
+    snapshots = IndicatorSnapshot.objects.filter(date=day)
+    assert snapshots.get(region_id=township_a.code, indicator="registered").numerator == 2
+    assert snapshots.get(region_id="52", indicator="registered").numerator == 2
+    assert not snapshots.filter(indicator="retired_indicator").exists()
+    assert snapshots.count() == Region.objects.count() * len(CODES)
+    assert IndicatorSnapshot.objects.get(pk=other_day.pk).numerator == 9  # other dates are left alone
+
+
 def test_the_commands_compute_and_show(township_a):
     PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
     call_command("compute_indicators", "--date", "2012-12-31", stdout=io.StringIO())
