@@ -120,8 +120,10 @@ def target_set(*, user: User, target: Target) -> Target:
 
 
 def targets_on(*, day: dt.date, region_codes) -> dict[tuple[str, str], Target]:
-    """The target in force on ``day`` for each (region, indicator) of ``region_codes``: the region's own or the
-    nearest region's above it, the row with the latest ``effective_from`` on or before ``day``. One query."""
+    """The target in force on ``day`` for each (region, indicator) of ``region_codes``: the row with the latest
+    ``effective_from`` on or before ``day``, the region's own or, for a rate, the nearest region's above it.
+    A count's target (the province's 15 bases a year) is a total for its own region, never held against each
+    region below it. One query."""
     codes = set(region_codes)
     ancestors = {code[:n] for code in codes for n in (2, 4, 6, 9) if len(code) >= n}
     rows = Target.objects.filter(region_id__in=ancestors, effective_from__lte=day).order_by(
@@ -132,7 +134,7 @@ def targets_on(*, day: dt.date, region_codes) -> dict[tuple[str, str], Target]:
     for code in codes:
         for ancestor in (code[:n] for n in (9, 6, 4, 2) if len(code) >= n):
             for (region, indicator), target in latest.items():
-                if region == ancestor:
+                if region == ancestor and (indicator in RATES or region == code):
                     found.setdefault((code, indicator), target)
     return found
 

@@ -62,12 +62,31 @@ MANAGES = {
 
 @pytest.fixture(autouse=True)
 def _regions(request):
-    """Real divisions in every database a test uses (transactional tests flush them, so reload)."""
+    """Real divisions and the opinion's seeded targets in every database a test uses, as the migrations leave
+    them (transactional tests flush the tables, so put them back)."""
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
         request.fixturenames
     )
     if uses_db and not Region.objects.filter(level="township").exists():
         call_command("load_regions", stdout=io.StringIO())
+    if uses_db:
+        _seed_targets()
+
+
+def _seed_targets():
+    """The targets migration 0003 seeds, in force from 2011 (0004), the yearly base targets moved (0005)."""
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+
+    from reporting.models import Target
+
+    if Target.objects.exists():
+        return
+    importlib.import_module("reporting.migrations.0003_targets").seed(apps, None)
+    Target.objects.update(effective_from=dt.date(2011, 1, 1))
+    importlib.import_module("reporting.migrations.0005_per_year_base_targets").move(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -106,3 +106,10 @@ def test_the_targets_api_reads_for_all_and_writes_for_the_province(client, worke
     assert created.status_code == 201, created.content
     client.force_login(worker_a)
     assert any(row["region"] == "5201" for row in client.get(url, {"indicator": "control_rate"}).json()["results"])
+
+
+def test_a_count_target_applies_to_its_own_region_only():
+    province = target_for(region_code="52", indicator="bases_100_plus_opened", day=D(2012, 12, 31))
+    assert province.target_value == 15 and province.per_year
+    assert target_for(region_code="520102", indicator="bases_100_plus_opened", day=D(2012, 12, 31)) is None
+    assert target_for(region_code="520102", indicator="control_rate", day=D(2012, 12, 31)).region_id == "52"
