@@ -169,7 +169,7 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
     found: dict[str, dict[str, tuple]] = defaultdict(dict)
     for code, indicator, numerator, denominator in rows:
         found[code][indicator] = (numerator, denominator)
-    mine = [code for code, entry in regions.items() if code.startswith(region.code)]
+    mine = [code for code in regions if region.contains(code)]
     targets = targets_on(day=day, region_codes=mine)  # 1 query
     workers = _workers(region)  # 1 query
     pairings = _pairings(region, year, viewer)  # 1 query

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 
 from cases.models import Alert
+from sunshine.access import within_region
 from sunshine.choices import Level
 from sunshine.models import Region, User
 
@@ -57,7 +58,7 @@ def dashboard_region(user: User, code: str | None) -> Region | None:
     """The region a dashboard shows: the user's own, or one below it they asked for (None if out of reach)."""
     if not code:
         return user.region
-    if not user.region_id or not code.startswith(user.region_id):
+    if not within_region(user, code):
         return None
     return Region.objects.filter(code=code).first()
 

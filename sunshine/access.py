@@ -80,6 +80,12 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(scope.condition(user.region_id))
 
 
+def within_region(user, code: str) -> bool:
+    """Whether the region ``code`` lies within ``user``'s region (containment is a code prefix). For checks on a
+    region the user chose (a dashboard, a course's county, an imported township), not for filtering rows."""
+    return bool(user.region_id) and code.startswith(user.region_id)
+
+
 def township_code_of(instance) -> str | None:
     """The region code a record belongs to, following its model's scope path (or its own method)."""
     own = getattr(instance, "audit_region_code", None)

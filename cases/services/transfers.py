@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure_editable, within_region
 from sunshine.choices import Level, Role
 from sunshine.models import Region, User
 
@@ -18,13 +18,13 @@ def _receiving(user: User, transfer: Transfer) -> bool:
     """The receiving township's worker, or the officer of the receiving county."""
     if user.role == Role.TOWNSHIP_WORKER:
         return user.region_id == transfer.to_township_id
-    return user.role == Role.COUNTY_OFFICER and transfer.to_township_id.startswith(user.region_id)
+    return user.role == Role.COUNTY_OFFICER and within_region(user, transfer.to_township_id)
 
 
 def _sending(user: User, transfer: Transfer) -> bool:
     if user.role == Role.TOWNSHIP_WORKER:
         return user.region_id == transfer.from_township_id
-    return user.role == Role.COUNTY_OFFICER and transfer.from_township_id.startswith(user.region_id)
+    return user.role == Role.COUNTY_OFFICER and within_region(user, transfer.from_township_id)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from cases.models import Measure, Person, Transfer, Visit
-from sunshine.access import Scope
+from sunshine.access import Scope, within_region
 
 from ..conftest import SEES
 
@@ -27,6 +27,15 @@ def test_records_are_scoped_through_their_person(cast, persons):
         expected = {persons[key].pk for key in SEES[who]}
         assert set(Visit.objects.visible_to(user).values_list("person", flat=True)) == expected, who
         assert set(Measure.objects.visible_to(user).values_list("person", flat=True)) == expected, who
+
+
+def test_within_region_is_containment_of_the_users_region(cast, persons):
+    # a region check, not a read right: the county's HR staff reach its townships though they see no person
+    expected = {**SEES, "hr_staff": SEES["county_officer"]}
+    for who, user in cast.items():
+        reached = {key for key, person in persons.items() if within_region(user, person.township_id)}
+        assert reached == expected[who], who
+    assert within_region(cast["county_officer"], cast["county_officer"].region_id)
 
 
 def test_editable_by_is_visible_and_the_right_role(cast, persons):
