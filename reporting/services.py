@@ -65,22 +65,18 @@ def _replace_snapshots(day: dt.date, rows: list[tuple]) -> None:
 
 
 def _insert_snapshots(day: dt.date, rows: list[tuple]) -> None:
+    """Insert a date's rows in bulk: COPY on PostgreSQL, one prepared INSERT run for every row elsewhere."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
-        snapshots = [
-            IndicatorSnapshot(date=day, region_id=region, indicator=code, numerator=numerator, denominator=denominator)
-            for region, code, numerator, denominator in rows
-        ]
-        IndicatorSnapshot.objects.bulk_create(snapshots, batch_size=5000)
-        return
-    null = "\\N"
-    lines = (f"{day.isoformat()}\t{r}\t{c}\t{n}\t{null if d is None else d}\n" for r, c, n, d in rows)
-    columns = "(date, region_id, indicator, numerator, denominator)"
+    table, columns = IndicatorSnapshot._meta.db_table, "(date, region_id, indicator, numerator, denominator)"
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {IndicatorSnapshot._meta.db_table} {columns} FROM STDIN", io.StringIO("".join(lines))
-        )
+        if connection.vendor != "postgresql":
+            sql = f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 (constant names)
+            cursor.executemany(sql, [(day.isoformat(), *row) for row in rows])
+            return
+        null = "\\N"
+        lines = (f"{day.isoformat()}\t{r}\t{c}\t{n}\t{null if d is None else d}\n" for r, c, n, d in rows)
+        cursor.cursor.copy_expert(f"COPY {table} {columns} FROM STDIN", io.StringIO("".join(lines)))
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:

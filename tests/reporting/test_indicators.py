@@ -6,7 +6,8 @@ import json
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
 from reporting.indicators import CODES, abstinence_cutoff, region_figures
@@ -216,6 +217,23 @@ def test_the_commands_compute_and_show(township_a):
         D(2012, 1, 31),
         D(2012, 2, 29),
     ]
+
+
+def test_a_range_computes_the_month_ends_within_it_and_never_a_day_to_come(township_a):
+    out = io.StringIO()
+    call_command("compute_indicators", "--from", "2012-01-15", "--to", "2012-03-30", stdout=out)
+    dates = set(IndicatorSnapshot.objects.values_list("date", flat=True))
+    assert dates == {D(2012, 1, 31), D(2012, 2, 29)}  # 31 March lies after --to
+    assert out.getvalue().count("snapshots in") == 2
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    for arguments in (
+        ["--date", tomorrow],
+        ["--from", "2026-01-01", "--to", tomorrow],
+        ["--from", "2012-02-01", "--to", "2012-01-01"],
+    ):
+        with pytest.raises(CommandError):
+            call_command("compute_indicators", *arguments, stdout=io.StringIO())
+    assert set(IndicatorSnapshot.objects.values_list("date", flat=True)) == dates
 
 
 def test_the_nightly_task_computes_yesterday(township_a):

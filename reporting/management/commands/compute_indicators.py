@@ -2,6 +2,7 @@ import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from reporting.services import month_ends, snapshots_compute
 
@@ -9,7 +10,8 @@ from reporting.services import month_ends, snapshots_compute
 class Command(BaseCommand):
     help = (
         "Compute the indicator snapshots of every region for a date (default: yesterday), or for each month end "
-        "from --from to --to. Idempotent: a date's snapshots are replaced in one transaction."
+        "from --from to --to (both included). Idempotent: a date's snapshots are replaced in one transaction. "
+        "No date after today: its figures would be stored before its events happen."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +24,14 @@ class Command(BaseCommand):
             raise CommandError("Give --date, or --from and --to, not both.")
         if bool(start) != bool(end):
             raise CommandError("--from and --to go together.")
-        days = month_ends(start, end) if start else [date or dt.date.today() - dt.timedelta(days=1)]
+        today = timezone.localdate()
+        if start and start > end:
+            raise CommandError("--from comes after --to.")
+        if (date or end or today) > today:
+            raise CommandError(f"No figures for a day after today ({today.isoformat()}).")
+        days = (
+            [day for day in month_ends(start, end) if day <= end] if start else [date or today - dt.timedelta(days=1)]
+        )
         for day in days:
             began = time.perf_counter()
             rows = snapshots_compute(day=day)
