@@ -194,7 +194,8 @@ classed AS (
 """
 
 # Each township's sums, then each region above as the sum of its townships, grouped by code prefix
-# (a county is the first 6 digits of its townships' codes): one statement for every region.
+# (a county is the first 6 digits of its townships' codes): one statement for every region. (A person held
+# by a region that is not a township, which the forms never offer, would count in the regions above only.)
 TOWNSHIP_SUMS = """
 , townships AS (
     SELECT c.township,
@@ -219,7 +220,7 @@ TOWNSHIP_SUMS = """
 SUMMED = ("registered", "deceased", "departed", "abstinent_3y", "current", "under_measure", "found", "living",
           "community", "placed", "community_urban", "placed_urban", "orders_due", "reported_in_time")  # fmt: skip
 # (constants only below, no input: S608 does not apply)
-_LEVELS = [f"SELECT township, {', '.join(SUMMED)} FROM townships"]  # noqa: S608
+_LEVELS = [f"SELECT township, {', '.join(SUMMED)} FROM townships WHERE length(township) = 9"]  # noqa: S608
 _ABOVE = ", ".join(f"SUM({name})" for name in SUMMED)
 _LEVELS += [f"SELECT substr(township, 1, {n}), {_ABOVE} FROM townships GROUP BY 1" for n in (2, 4, 6)]  # noqa: S608
 FIGURES_SQL = TOWNSHIP_SUMS + "\nUNION ALL\n".join(_LEVELS)
@@ -289,10 +290,11 @@ def _add_base_figures(sums, day: dt.date, viewer) -> None:
     bases = bases_with_scale(user=viewer, day=day).filter(opened_on__lte=day)
     for township, scale, opened_on in bases.values_list("region_id", "scale", "opened_on"):
         kind = "bases_100_plus" if scale >= LARGE_SCALE else "bases_50_99" if scale >= MEDIUM_SCALE else None
-        if kind:
-            for length in CODE_LENGTH:
-                sums[township[:length]][kind] += 1
-                sums[township[:length]][f"{kind}_opened"] += opened_on.year == day.year
+        if kind is None:
+            continue
+        for code in {township[:length] for length in CODE_LENGTH} & sums.keys():  # a code once, if it exists
+            sums[code][kind] += 1
+            sums[code][f"{kind}_opened"] += opened_on.year == day.year
 
 
 def region_figures(day: dt.date, viewer=None) -> dict[str, dict[str, tuple[int, int | None]]]:

@@ -192,11 +192,14 @@ def test_a_rerun_updates_changed_figures_and_drops_vanished_ones(township_a):
         date=D(2012, 11, 30), region_id="52", indicator="registered", numerator=9
     )
     IndicatorSnapshot.objects.create(date=day, region_id="52", indicator="retired_indicator", numerator=5)
+    ids = {(s.region_id, s.indicator): s.pk for s in IndicatorSnapshot.objects.filter(date=day)}
     PersonFactory(township=township_a, registered_on=D(2011, 1, 1))
     snapshots_compute(day=day)
     snapshots = IndicatorSnapshot.objects.filter(date=day)
     assert snapshots.get(region_id=township_a.code, indicator="registered").numerator == 2
-    assert snapshots.get(region_id="52", indicator="registered").numerator == 2
+    province = snapshots.get(region_id="52", indicator="registered")
+    assert province.numerator == 2
+    assert province.pk == ids["52", "registered"]  # updated in place: a drill-down link to it still works
     assert not snapshots.filter(indicator="retired_indicator").exists()
     assert snapshots.count() == Region.objects.count() * len(CODES)
     assert IndicatorSnapshot.objects.get(pk=other_day.pk).numerator == 9  # other dates are left alone
