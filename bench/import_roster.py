@@ -14,14 +14,10 @@ import argparse
 import datetime as dt
 import io
 import json
-import os
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scratch import scratch_database
+
 DATABASE = "sunshine_bench_roster"
 COUNTY = "520102"
 
@@ -92,65 +88,45 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=20, help="urine tests per person")
     parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database afterwards")
     args = parser.parse_args()
-    server = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    if not server.scheme.startswith("postgres"):
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL to a server it may create a database on.")
-    import psycopg2
+    with scratch_database(DATABASE, keep=args.keep):
+        run(args.persons, args.tests)
 
-    admin = psycopg2.connect(urlunsplit(server))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        cursor.execute(f"CREATE DATABASE {DATABASE}")
-    os.environ["DATABASE_URL"] = urlunsplit(server._replace(path=f"/{DATABASE}"))
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
-    import django
 
-    django.setup()
-    from django.core.management import call_command
+def run(persons: int, tests: int) -> None:
     from django.db import connection
 
     from cases.models import Person, UrineTest
     from cases.roster.services import roster_import
     from sunshine.models import AuditEntry, Region, User
 
-    try:
-        call_command("migrate", verbosity=0)
-        call_command("load_regions", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        officer = User.objects.create(username="bench_county", role="county_officer", region_id=COUNTY)
-        townships = list(Region.objects.filter(parent_id=COUNTY).order_by("code").values_list("code", flat=True))
+    officer = User.objects.create(username="bench_county", role="county_officer", region_id=COUNTY)
+    townships = list(Region.objects.filter(parent_id=COUNTY).order_by("code").values_list("code", flat=True))
 
+    began = time.perf_counter()
+    content, rows = build_workbook(persons, tests, townships)
+    built = time.perf_counter() - began
+    total_rows = sum(rows.values())
+    print(f"workbook: {total_rows} rows ({rows}), {len(content) / 1e6:.1f} MB, written in {built:.1f} s")
+
+    def timed(label, **kwargs):
         began = time.perf_counter()
-        content, rows = build_workbook(args.persons, args.tests, townships)
-        built = time.perf_counter() - began
-        total_rows = sum(rows.values())
-        print(f"workbook: {total_rows} rows ({rows}), {len(content) / 1e6:.1f} MB, written in {built:.1f} s")
+        report = roster_import(user=officer, content=content, file_name="bench.xlsx", **kwargs)
+        seconds = time.perf_counter() - began
+        assert not report.errors, report.errors[:5]
+        print(f"{label}: {seconds:.1f} s {report.totals()}")
+        return seconds
 
-        def timed(label, **kwargs):
-            began = time.perf_counter()
-            report = roster_import(user=officer, content=content, file_name="bench.xlsx", **kwargs)
-            seconds = time.perf_counter() - began
-            assert not report.errors, report.errors[:5]
-            print(f"{label}: {seconds:.1f} s {report.totals()}")
-            return seconds
-
-        dry_run = timed("dry run", dry_run=True)
-        imported = timed("import")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        again = timed("re-import (nothing to change)")
-        counts = {"persons": Person.objects.count(), "tests": UrineTest.objects.count(),
-                  "audit_entries": AuditEntry.objects.count()}  # fmt: skip
-        print(f"written: {counts}")
-        print(json.dumps({"persons": args.persons, "rows": total_rows, "file_mb": round(len(content) / 1e6, 1),
-                          "dry_run_s": round(dry_run, 1), "import_s": round(imported, 1),
-                          "reimport_s": round(again, 1)}))  # fmt: skip
-    finally:
-        connection.close()
-        if not args.keep:
-            with admin.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+    dry_run = timed("dry run", dry_run=True)
+    imported = timed("import")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    again = timed("re-import (nothing to change)")
+    counts = {"persons": Person.objects.count(), "tests": UrineTest.objects.count(),
+              "audit_entries": AuditEntry.objects.count()}  # fmt: skip
+    print(f"written: {counts}")
+    print(json.dumps({"persons": persons, "rows": total_rows, "file_mb": round(len(content) / 1e6, 1),
+                      "dry_run_s": round(dry_run, 1), "import_s": round(imported, 1),
+                      "reimport_s": round(again, 1)}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -15,15 +15,10 @@ again, nothing to write).
 import argparse
 import datetime as dt
 import json
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scratch import scratch_database
 
 GENERATE = """
 CREATE TEMP TABLE bench_townships AS
@@ -81,23 +76,11 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=120_000)
     parser.add_argument("--keep", action="store_true", help="keep the sunshine_bench database afterwards")
     args = parser.parse_args()
-    server = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    if not server.scheme.startswith("postgres"):
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL to a server it may create a database on.")
-    import psycopg2
+    with scratch_database("sunshine_bench", keep=args.keep):
+        run(args.persons)
 
-    admin = psycopg2.connect(urlunsplit(server))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS sunshine_bench")
-        cursor.execute("CREATE DATABASE sunshine_bench")
-    os.environ["DATABASE_URL"] = urlunsplit(server._replace(path="/sunshine_bench"))
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
-    import django
 
-    django.setup()
-    from django.core.management import call_command
+def run(persons: int) -> None:
     from django.db import connection, transaction
 
     from reporting.indicators import region_figures
@@ -112,53 +95,45 @@ def main() -> None:
             cursor.execute(SCAN)
             cursor.fetchall()
 
-    try:
-        call_command("migrate", verbosity=0)
-        call_command("load_regions", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        began = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute(GENERATE.replace("%(persons)s", str(args.persons)))
-            cursor.execute("VACUUM ANALYZE")  # what autovacuum does on a live server after a bulk load
-            cursor.execute("SELECT (SELECT count(*) FROM cases_urinetest) + (SELECT count(*) FROM cases_visit)")
-            events = cursor.fetchone()[0]
-        print(f"generated {args.persons} persons, {events} tests and visits in {time.perf_counter() - began:.1f} s")
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(GENERATE.replace("%(persons)s", str(persons)))
+        cursor.execute("VACUUM ANALYZE")  # what autovacuum does on a live server after a bulk load
+        cursor.execute("SELECT (SELECT count(*) FROM cases_urinetest) + (SELECT count(*) FROM cases_visit)")
+        events = cursor.fetchone()[0]
+    print(f"generated {persons} persons, {events} tests and visits in {time.perf_counter() - began:.1f} s")
 
-        # Each figure is the median of ROUNDS rounds, the scan and the computation taking turns, so that a
-        # slow moment of a shared machine does not fall on one side only. The first round warms the caches,
-        # as a nightly run on a live server finds them, and is not counted.
-        day = dt.date(2013, 12, 31)
-        timings: dict[str, list[float]] = {"scan": [], "figures": [], "first": [], "rerun": []}
-        for round_number in range(ROUNDS + 1):
-            with transaction.atomic():
-                IndicatorSnapshot.objects.filter(date=day).delete()
-            for name, run in (("scan", scan), ("figures", lambda: region_figures(day)),
-                              ("first", lambda: snapshots_compute(day=day)),
-                              ("rerun", lambda: snapshots_compute(day=day))):  # fmt: skip
-                began = time.perf_counter()
-                run()
-                if round_number:
-                    timings[name].append(time.perf_counter() - began)
-        one_date, scan_s = statistics.median(timings["figures"]), statistics.median(timings["scan"])
-        first, rerun = statistics.median(timings["first"]), statistics.median(timings["rerun"])
-        print(f"one date, the figures of all {Region.objects.count()} regions: {one_date:.2f} s")
-        print(f"plain scan of the same tables: {scan_s:.2f} s; ratio {one_date / scan_s:.2f}")
-        snapshots = IndicatorSnapshot.objects.filter(date=day).count()
-        print(f"the nightly run for a new date (figures and {snapshots} snapshots written): {first:.2f} s; "
-              f"run again on unchanged data: {rerun:.2f} s")  # fmt: skip
+    # Each figure is the median of ROUNDS rounds, the scan and the computation taking turns, so that a
+    # slow moment of a shared machine does not fall on one side only. The first round warms the caches,
+    # as a nightly run on a live server finds them, and is not counted.
+    day = dt.date(2013, 12, 31)
+    timings: dict[str, list[float]] = {"scan": [], "figures": [], "first": [], "rerun": []}
+    for round_number in range(ROUNDS + 1):
+        with transaction.atomic():
+            IndicatorSnapshot.objects.filter(date=day).delete()
+        for name, step in (("scan", scan), ("figures", lambda: region_figures(day)),
+                           ("first", lambda: snapshots_compute(day=day)),
+                           ("rerun", lambda: snapshots_compute(day=day))):  # fmt: skip
+            began = time.perf_counter()
+            step()
+            if round_number:
+                timings[name].append(time.perf_counter() - began)
+    one_date, scan_s = statistics.median(timings["figures"]), statistics.median(timings["scan"])
+    first, rerun = statistics.median(timings["first"]), statistics.median(timings["rerun"])
+    print(f"one date, the figures of all {Region.objects.count()} regions: {one_date:.2f} s")
+    print(f"plain scan of the same tables: {scan_s:.2f} s; ratio {one_date / scan_s:.2f}")
+    snapshots = IndicatorSnapshot.objects.filter(date=day).count()
+    print(f"the nightly run for a new date (figures and {snapshots} snapshots written): {first:.2f} s; "
+          f"run again on unchanged data: {rerun:.2f} s")  # fmt: skip
 
-        began = time.perf_counter()
-        for month_end in month_ends(dt.date(2011, 1, 1), dt.date(2013, 12, 31)):
-            snapshots_compute(day=month_end)
-        months = time.perf_counter() - began
-        print(f"36 month-ends: {months:.1f} s")
-        print(json.dumps({"persons": args.persons, "one_date_s": round(one_date, 3), "scan_s": round(scan_s, 3),
-                          "ratio": round(one_date / scan_s, 2), "months36_s": round(months, 1),
-                          "nightly_first_s": round(first, 3), "nightly_rerun_s": round(rerun, 3)}))  # fmt: skip
-    finally:
-        connection.close()
-        if not args.keep:
-            with admin.cursor() as cursor:
-                cursor.execute("DROP DATABASE IF EXISTS sunshine_bench")
+    began = time.perf_counter()
+    for month_end in month_ends(dt.date(2011, 1, 1), dt.date(2013, 12, 31)):
+        snapshots_compute(day=month_end)
+    months = time.perf_counter() - began
+    print(f"36 month-ends: {months:.1f} s")
+    print(json.dumps({"persons": persons, "one_date_s": round(one_date, 3), "scan_s": round(scan_s, 3),
+                      "ratio": round(one_date / scan_s, 2), "months36_s": round(months, 1),
+                      "nightly_first_s": round(first, 3), "nightly_rerun_s": round(rerun, 3)}))  # fmt: skip
 
 
 if __name__ == "__main__":
