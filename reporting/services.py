@@ -28,12 +28,22 @@ def pairing_save(*, user: User, pairing: Pairing) -> Pairing:
     return pairing
 
 
+# The key space of the snapshot computation's advisory locks on PostgreSQL (the opinion's number, 2011-108).
+SNAPSHOT_LOCK = 2011_108
+
+
 @transaction.atomic
 def snapshots_compute(*, day: dt.date, between_regions=None) -> int:
     """Replace the snapshots of ``day`` for every region, in one transaction: all or nothing.
 
-    ``between_regions`` is called after each region's rows are prepared (tests use it to kill a run).
+    Two runs for the same date take turns: on PostgreSQL the first holds a transaction-level advisory lock
+    on the date, so a backfill started while the nightly task writes that date waits for it instead of
+    failing on the unique key. ``between_regions`` is called after each region's rows are prepared (tests
+    use it to kill or hold a run).
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SNAPSHOT_LOCK, day.toordinal()])
     rows = []
     for code, figures in region_figures(day).items():
         rows.extend((code, name, *figure) for name, figure in figures.items())

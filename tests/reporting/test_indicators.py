@@ -3,10 +3,12 @@
 import datetime as dt
 import io
 import json
+import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
 from django.utils import timezone
 
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
@@ -182,6 +184,40 @@ def test_a_run_is_idempotent_and_all_or_nothing(township_a):
         list(IndicatorSnapshot.objects.filter(date=day).values_list("region", "indicator", "numerator", "denominator"))
         == first
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's (CI runs it)")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_of_one_date_at_once_take_turns(township_a):
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    day, errors = D(2012, 12, 31), []
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(code):  # the first run stops after its first region, inside its transaction, until released
+        if not holding.is_set():
+            holding.set()
+            release.wait(30)
+
+    def run(**kwargs):
+        try:
+            snapshots_compute(day=day, **kwargs)
+        except Exception as error:  # collected for the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=run, kwargs={"between_regions": hold})
+    first.start()
+    assert holding.wait(30)
+    second = threading.Thread(target=run)
+    second.start()
+    second.join(3)
+    assert second.is_alive()  # waiting for the first run's lock on the date, not racing it
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert errors == []
+    assert IndicatorSnapshot.objects.filter(date=day).count() == Region.objects.count() * len(CODES)
 
 
 def test_a_rerun_updates_changed_figures_and_drops_vanished_ones(township_a):
