@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.access import ensure_editable
+from sunshine.choices import CODE_LENGTH
 from sunshine.models import User
 
 from .indicators import CODES, RATES, region_figures
@@ -137,17 +139,19 @@ def targets_on(*, day: dt.date, region_codes) -> dict[tuple[str, str], Target]:
     ``effective_from`` on or before ``day``, the region's own or, for a rate, the nearest region's above it.
     A count's target (the province's 15 bases a year) is a total for its own region, never held against each
     region below it. One query."""
-    codes = set(region_codes)
-    ancestors = {code[:n] for code in codes for n in (2, 4, 6, 9) if len(code) >= n}
+    codes, lengths = set(region_codes), sorted(CODE_LENGTH)
+    ancestors = {code[:n] for code in codes for n in lengths if len(code) >= n}
     rows = Target.objects.filter(region_id__in=ancestors, effective_from__lte=day).order_by(
         "effective_from", "created_at"
     )
-    latest = {(t.region_id, t.indicator): t for t in rows}  # later rows overwrite earlier ones
+    latest: dict[str, dict[str, Target]] = defaultdict(dict)  # region → indicator → its latest row
+    for target in rows:
+        latest[target.region_id][target.indicator] = target  # later rows overwrite earlier ones
     found = {}
     for code in codes:
-        for ancestor in (code[:n] for n in (9, 6, 4, 2) if len(code) >= n):
-            for (region, indicator), target in latest.items():
-                if region == ancestor and (indicator in RATES or region == code):
+        for ancestor in (code[:n] for n in reversed(lengths) if len(code) >= n):  # the nearest first
+            for indicator, target in latest.get(ancestor, {}).items():
+                if indicator in RATES or ancestor == code:
                     found.setdefault((code, indicator), target)
     return found
 
