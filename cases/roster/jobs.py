@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from sunshine.jobs import job_start, register_job
 from sunshine.models import Job, User
 
+from .reader import is_workbook
 from .services import RosterReport, roster_import
 
 CHECK, IMPORT = "roster_check", "roster_import"
@@ -35,7 +36,7 @@ def _run(job: Job, progress, *, dry_run: bool) -> RosterReport:
         job.result, job.message = report.as_dict(), summary(report)
     if dry_run and report.ok:
         # Kept for the import the user confirms next (the input itself is dropped when a job ends).
-        csv = not content.startswith(b"PK")
+        csv = not is_workbook(content)
         job.file, job.file_name, job.content_type = content, job.params["file_name"], "text/csv" if csv else XLSX
     return report
 

@@ -205,6 +205,14 @@ def _chunks(values: Iterable, size: int = CHUNK):
         yield values[start : start + size]
 
 
+def _editable(model: type[models.Model], user: User, pks: Iterable) -> set:
+    """The pks among ``pks`` whose records ``user`` may change (through ``editable_by``), a chunk at a time."""
+    editable = set()
+    for chunk in _chunks(pks):
+        editable.update(model.objects.editable_by(user).filter(pk__in=chunk).values_list("pk", flat=True))
+    return editable
+
+
 def _differs(instance: models.Model, name: str, value) -> bool:
     """Whether setting ``name`` to ``value`` changes the record (relations compared by key, without a query)."""
     model_field = instance._meta.get_field(name)
@@ -304,8 +312,7 @@ def _load(ctx: Context, tables: list[tuple[Sheet, list[Row]]]) -> None:
         ctx.townships.update((r.code, r) for r in Region.objects.filter(code__in=chunk, level=Level.TOWNSHIP))
     for chunk in _chunks(id_numbers):
         ctx.db_persons.update((p.id_number, p) for p in Person.objects.filter(id_number__in=chunk))
-    for chunk in _chunks(person.pk for person in ctx.db_persons.values()):
-        ctx.editable.update(Person.objects.editable_by(ctx.user).filter(pk__in=chunk).values_list("pk", flat=True))
+    ctx.editable = _editable(Person, ctx.user, (person.pk for person in ctx.db_persons.values()))
 
 
 # 3. Planning ---------------------------------------------------------------------------------------------------
@@ -380,7 +387,8 @@ def _plan_persons(sheet: Sheet, rows: list[Row], ctx: Context, meter: Meter) -> 
 
 def _plan_keyed(sheet: KeyedSheet, rows: list[Row], ctx: Context, meter: Meter) -> list[Planned]:
     codes = [row.values[sheet.key_column] for row in rows if row.values.get(sheet.key_column)]
-    existing = sheet.existing(ctx, codes)
+    existing = sheet.existing(ctx, codes)  # what the importer sees (a base: every one, bases are public)
+    editable = _editable(sheet.model, ctx.user, (instance.pk for instance in existing.values()))
     plans, seen = [], {}
     for row in rows:
         meter.tick()
@@ -400,6 +408,8 @@ def _plan_keyed(sheet: KeyedSheet, rows: list[Row], ctx: Context, meter: Meter) 
         found = existing.get(code)
         instance = found or sheet.new(fields, ctx)
         planned = _plan(sheet, row, instance, found is not None, fields, ctx)
+        if planned.action == "update" and found.pk not in editable:
+            ctx.error(sheet, row, sheet.key_column, "out_of_region", _("This record belongs to another region."))
         ctx.refs[sheet.ref][code] = instance
         plans.append(planned)
     return plans
@@ -572,10 +582,13 @@ def _write(plans: dict[Sheet, list[Planned]], ctx: Context, meter: Meter, file_n
                         item.instance.save(update_fields=[*item.changed, *extra])
                         meter.tick()
             _audit_creates(created, user=user, cid=cid, file_name=file_name)
-            persons = {entry.instance.pk for entry in ctx.persons.values() if entry.planned}
-            for chunk in _chunks(persons):  # checked twice: everyone written is still within the importer's reach
-                if Person.objects.editable_by(user).filter(pk__in=chunk).count() != len(chunk):
-                    raise PermissionDenied
+            # checked twice: everyone and every keyed record (a base) written is still within the importer's reach
+            written = {Person: {entry.instance.pk for entry in ctx.persons.values() if entry.planned}}
+            for sheet, planned in plans.items():
+                if isinstance(sheet, KeyedSheet):
+                    written[sheet.model] = {item.instance.pk for item in planned if item.action != "unchanged"}
+            if any(_editable(model, user, pks) != pks for model, pks in written.items()):
+                raise PermissionDenied
             for id_number in sorted(ctx.breach_candidates):  # evaded or refused tests count towards a breach
                 breach_alerts_refresh(person=ctx.persons[id_number].instance, today=ctx.today)
     finally:

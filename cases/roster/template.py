@@ -8,9 +8,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from stdnum.cn.ric import calc_check_digit
 
-from sunshine.choices import Level
 from sunshine.models import Region, User
 
+from ..forms import township_choices
 from .sheets import registered_sheets
 
 NOTES = "说明"
@@ -25,11 +25,12 @@ def example_id_number(county: str) -> str:
 
 def _sample(user: User) -> dict:
     """Example values that fit the user's region: one of its townships, another township to transfer from."""
-    townships = Region.objects.filter(level=Level.TOWNSHIP, code__startswith=user.region_id or "52").order_by("code")
-    township = townships.first()
-    code = township.code if township else "520102001"
-    other = Region.objects.filter(level=Level.TOWNSHIP, code__startswith=code[:6]).exclude(code=code).order_by("code")
-    other_code = other.values_list("code", flat=True).first() or code
+    township = township_choices(user).order_by("code").first()
+    if township is None:  # an importer always has a region; a sample all the same
+        township = Region.objects.get(code="520102001")
+    code = township.code
+    siblings = Region.objects.townships().filter(parent_id=township.parent_id).exclude(code=code).order_by("code")
+    other_code = siblings.values_list("code", flat=True).first() or code
     return {"id_number": example_id_number(code), "township": code, "township2": other_code, "base": "JD-0001"}
 
 
