@@ -30,14 +30,14 @@ from django.utils.translation import gettext_lazy
 
 from sunshine.access import ensure_editable
 from sunshine.audit import audit_event
-from sunshine.choices import OFFICES, Level, Role
+from sunshine.choices import CODE_LENGTH, Level, Role
 from sunshine.jobs import register_job
 from sunshine.models import AuditEntry, Region, User
 
 from .exports import CONTENT_TYPES, assessment_pdf, assessment_xlsx
 from .indicators import COUNTS, LABELS, RATES, province_scope
 from .models import AssessmentReport, IndicatorSnapshot, Pairing
-from .services import assess, targets_on
+from .services import assess, report_regions, targets_on
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +106,6 @@ TEXT = {
 }
 
 
-def assessment_regions(user):
-    """The regions whose assessment ``user`` may read and export: an office's own region and those below it,
-    down to counties (a township has no level below it to assess). Nothing for other roles."""
-    if getattr(user, "role", None) not in OFFICES or not user.region_id:
-        return Region.objects.none()
-    return Region.objects.within(user.region).exclude(level=Level.TOWNSHIP)
-
-
 def assessment_day(*, region: Region, year: int, viewer=None) -> dt.date | None:
     """The snapshot date a report of ``year`` uses: the latest one of the year (31 December once the year is
     over and computed; the latest nightly date during the year). None when the year has none.
@@ -151,14 +143,12 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
         raise _no_figures(region, year)
     levels = LEVELS_BELOW.get(Level(region.level), [])[:depth]
     # The region, the levels below it, and the regions beside it (for its rank) and above it (for its name).
-    places = Q(code__startswith=region.code, level__in=[region.level, *levels])
+    places = Region.objects.within(region).filter(level__in=[region.level, *levels])
     if region.parent_id:
-        places |= Q(parent_id=region.parent_id) | Q(code=region.parent_id)
+        places |= Region.objects.filter(Q(parent_id=region.parent_id) | Q(code=region.parent_id))
     regions = {
         code: {"code": code, "name": name, "parent_code": parent, "level": level}
-        for code, name, parent, level in Region.objects.filter(places)
-        .order_by("code")
-        .values_list("code", "name", "parent_id", "level")
+        for code, name, parent, level in places.order_by("code").values_list("code", "name", "parent_id", "level")
     }  # 1 query
     rows = (
         IndicatorSnapshot.objects.visible_to(viewer)
@@ -177,7 +167,7 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
     def entry(code: str) -> dict:
         place = regions[code]
         figures = {
-            indicator: _figure(indicator, found[code].get(indicator), targets.get((code, indicator)), code, day)
+            indicator: _figure(indicator, found[code].get(indicator), targets.get((code, indicator)), day)
             for indicator in CODES
         }
         count = workers.get(code, 0)
@@ -225,7 +215,7 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
     }
 
 
-def _figure(indicator: str, snapshot: tuple | None, target, code: str, day: dt.date) -> dict:
+def _figure(indicator: str, snapshot: tuple | None, target, day: dt.date) -> dict:
     """One figure: numerator, denominator (None for a count), value (None: no data), and where a target applies
     its goal on ``day`` (derived when a linear milestone), gap and met."""
     numerator, denominator = snapshot or (None, None)
@@ -234,20 +224,11 @@ def _figure(indicator: str, snapshot: tuple | None, target, code: str, day: dt.d
     else:
         value, denominator = numerator, None
     result = {"numerator": numerator, "denominator": denominator, "value": value}
-    if target is not None and _applies(target, indicator, code, day):
+    if target is not None and target.applies_on(day):
         goal, derived = target.goal_on(day)
         assessed = assess(value=value, target=target, day=day)
         result.update(goal=goal, derived=derived, gap=assessed["gap"], met=assessed["met"])
     return result
-
-
-def _applies(target, indicator: str, code: str, day: dt.date) -> bool:
-    """A rate's target applies to the regions below the one that set it; a count's (bases built each year: 15 +
-    15 province-wide) only to its own region, as a province-wide count is not split among regions. A yearly
-    count applies in the years up to its deadline (the opinion's 2011-2013)."""
-    if indicator in RATES:
-        return True
-    return target.region_id == code and (not target.per_year or day.year <= target.deadline.year)
 
 
 def _staff(current: int | None, workers: int) -> dict:
@@ -266,7 +247,7 @@ def _workers(region: Region) -> dict[str, int]:
     """Active township workers in each region of the report, summed up the levels (staff accounts as they are
     now: they keep no history)."""
     rows = (
-        User.objects.filter(role=Role.TOWNSHIP_WORKER, is_active=True, region__code__startswith=region.code)
+        User.objects.filter(role=Role.TOWNSHIP_WORKER, is_active=True, region__in=Region.objects.within(region))
         .order_by()
         .values("region_id")
         .annotate(count=Count("pk"))
@@ -274,7 +255,7 @@ def _workers(region: Region) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         township = row["region_id"]
-        for prefix in {township[:n] for n in (2, 4, 6, 9)}:
+        for prefix in {township[:n] for n in CODE_LENGTH}:
             counts[prefix] += row["count"]
     return counts
 
@@ -283,7 +264,7 @@ def _pairings(region: Region, year: int, viewer) -> list[dict]:
     """Member units paired with the region or a region below it at some time in ``year``."""
     pairings = (
         Pairing.objects.visible_to(viewer)
-        .filter(region__code__startswith=region.code, since__lte=dt.date(year, 12, 31))
+        .filter(Pairing.scope.condition(region.code), since__lte=dt.date(year, 12, 31))
         .filter(Q(until__isnull=True) | Q(until__gte=dt.date(year, 1, 1)))
         .select_related("region")
         .order_by("region_id", "unit", "since", "pk")
@@ -411,7 +392,7 @@ def assessment_finalise_check(*, user: User, region: Region, year: int) -> None:
     queued, and again by the service itself."""
     if not AssessmentReport.scope.may_edit(user):
         raise PermissionDenied
-    if not assessment_regions(user).filter(pk=region.pk).exists():
+    if not report_regions(user).filter(pk=region.pk).exists():
         raise ValidationError({"region": _("Choose a province, prefecture or county within your region.")})
     if dt.date(year, 12, 31) >= timezone.localdate():
         raise ValidationError({"year": _("The year is not over yet: a report is finalised on its year-end figures.")})
@@ -470,7 +451,7 @@ def run_export(job, progress) -> None:
     user, params = job.requested_by, job.params
     fmt = params["format"]
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
-        region = assessment_regions(user).filter(code=params["region"]).first()
+        region = report_regions(user).filter(code=params["region"]).first()
         if region is None or fmt not in FORMATS:
             raise ValidationError(_("You may not export the assessment of this region."))
         document = assessment_document(viewer=user, region=region, year=int(params["year"]), fmt=fmt, progress=progress)
@@ -489,7 +470,7 @@ def run_finalise(job, progress) -> None:
     user, params = job.requested_by, job.params
     progress(0, 1)
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
-        region = assessment_regions(user).filter(code=params["region"]).first()
+        region = report_regions(user).filter(code=params["region"]).first()
         if region is None:
             raise ValidationError(_("You may not finalise the assessment of this region."))
         report = assessment_finalise(user=user, region=region, year=int(params["year"]), notes=params.get("notes", ""))

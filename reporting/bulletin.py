@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from django.db.models import Max, Q
 
-from sunshine.choices import OFFICES, Level
+from sunshine.choices import OFFICES
 from sunshine.models import Region
 
 from .indicators import CODES, LABELS, RATES
@@ -115,14 +115,6 @@ class Bulletin:
     tables: list[Table]
 
 
-def bulletin_regions(user):
-    """The regions whose bulletin ``user`` may read: their own and those below it, down to counties
-    (a township has no regions below it to rank). Nothing for other roles."""
-    if getattr(user, "role", None) not in BULLETIN_ROLES or not user.region_id:
-        return Region.objects.none()
-    return Region.objects.within(user.region).exclude(level=Level.TOWNSHIP)
-
-
 def month_end(month: dt.date) -> dt.date:
     return month_ends(month, month)[0]
 
@@ -139,15 +131,6 @@ def latest_month(*, user, region: Region) -> dt.date:
     if day != month_end(day):  # the latest date is mid-month (the nightly run): that month is not complete
         day = day.replace(day=1) - dt.timedelta(days=1)
     return day.replace(day=1)
-
-
-def _target(targets: dict, region_code: str, code: str):
-    """The target a figure is assessed against. A rate's target holds for every region below the one it is set
-    on; a count's is a total for its own region (the province's 15 bases a year are not every township's)."""
-    target = targets.get((region_code, code))
-    if target is not None and code not in RATES and target.region_id != region_code:
-        return None
-    return target
 
 
 def _rank(figures: list[Figure]) -> list[Figure]:
@@ -181,7 +164,7 @@ def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:
             result.value = _value(now.numerator, now.denominator, rate=rate)
         if before is not None:
             result.previous = _value(before.numerator, before.denominator, rate=rate)
-        target = _target(targets, place.code, code)
+        target = targets.get((place.code, code))
         if target is not None and result.value is not None:
             result.met = assess(value=float(result.value), target=target, day=day)["met"]
         return result
@@ -189,7 +172,7 @@ def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:
     tables = []
     for code in ORDER:
         own = figure(region, code)
-        target = _target(targets, region.code, code)
+        target = targets.get((region.code, code))
         value = None if own.value is None else float(own.value)
         tables.append(
             Table(

@@ -104,6 +104,11 @@ class Target(models.Model):
     def __str__(self):
         return f"{self.indicator} {self.region_id} {self.target_value} by {self.deadline}"
 
+    def applies_on(self, day) -> bool:
+        """A yearly count (the opinion's 15 + 15 bases each year) holds in the years up to its deadline's; any
+        other target, once in force, is held against every later figure."""
+        return not self.per_year or day.year <= self.deadline.year
+
     def goal_on(self, day) -> tuple[float, bool]:
         """The value to reach on ``day`` and whether it is a derived (linear) milestone."""
         target = float(self.target_value)

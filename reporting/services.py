@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.access import ensure_editable
-from sunshine.choices import CODE_LENGTH
-from sunshine.models import User
+from sunshine.choices import CODE_LENGTH, OFFICES, Level
+from sunshine.models import Region, User
 
 from .indicators import CODES, RATES, region_figures
 from .models import IndicatorSnapshot, Pairing, Target
@@ -156,6 +156,14 @@ def targets_on(*, day: dt.date, region_codes) -> dict[tuple[str, str], Target]:
     return found
 
 
+def report_regions(user):
+    """The regions an office reports on (bulletin, assessment report): its own and those below it, down to
+    counties (a township has no regions below it to rank or assess). Nothing for other roles."""
+    if getattr(user, "role", None) not in OFFICES or not user.region_id:
+        return Region.objects.none()
+    return Region.objects.within(user.region).exclude(level=Level.TOWNSHIP)
+
+
 def target_for(*, region_code: str, indicator: str, day: dt.date | None = None) -> Target | None:
     """The target in force for a region on ``day`` (today by default)."""
     return targets_on(day=day or timezone.localdate(), region_codes=[region_code]).get((region_code, indicator))
@@ -163,7 +171,7 @@ def target_for(*, region_code: str, indicator: str, day: dt.date | None = None) 
 
 def assess(*, value: float | None, target: Target | None, day: dt.date) -> dict:
     """A figure against its target on ``day``: the goal (derived when a linear milestone), gap and met."""
-    if target is None or value is None:
+    if target is None or value is None or not target.applies_on(day):
         return {"value": value, "goal": None, "derived": False, "gap": None, "met": None}
     goal, derived = target.goal_on(day)
     return {"value": value, "goal": goal, "derived": derived, "gap": value - goal, "met": value >= goal}

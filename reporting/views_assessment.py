@@ -22,10 +22,10 @@ from .assessment import (
     assessment_figures,
     assessment_final,
     assessment_finalise_check,
-    assessment_regions,
 )
 from .exports import pdf_context
 from .models import AssessmentReport, IndicatorSnapshot
+from .services import report_regions
 
 FIRST_YEAR = 2008  # the demo history starts here; the opinion's own period is 2011-2013
 
@@ -69,7 +69,7 @@ class AssessmentView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def region(self, code: str | None):
-        return get_object_or_404(assessment_regions(self.request.user), code=code or self.request.user.region_id)
+        return get_object_or_404(report_regions(self.request.user), code=code or self.request.user.region_id)
 
     def get(self, request):
         region = self.region(request.GET.get("region"))
@@ -131,7 +131,7 @@ class AssessmentView(LoginRequiredMixin, View):
             preview = pdf_context({**figures, "levels": figures["levels"][:1]}, final=report is not None)
         finals = (
             AssessmentReport.objects.visible_to(user)
-            .filter(region__code__startswith=region.code)
+            .filter(AssessmentReport.scope.condition(region.code))
             .select_related("region", "finalised_by")
             .defer("figures")[:50]
         )
@@ -139,7 +139,7 @@ class AssessmentView(LoginRequiredMixin, View):
         context = {
             "region": region,
             "year": year,
-            "regions": assessment_regions(user).order_by("code"),
+            "regions": report_regions(user).order_by("code"),
             "report": report,
             "preview": preview,
             "problem": problem,

@@ -15,7 +15,8 @@ from sunshine.audit import audit_event
 from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
 
-from .bulletin import BULLETIN_ROLES, bulletin, bulletin_regions, latest_month
+from .bulletin import BULLETIN_ROLES, bulletin, latest_month
+from .services import report_regions
 
 FIRST_MONTH, LAST_MONTH = dt.date(2000, 1, 1), dt.date(2099, 12, 1)
 
@@ -58,7 +59,7 @@ class BulletinView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        regions = bulletin_regions(user)
+        regions = report_regions(user)
         region = get_object_or_404(regions, code=request.GET.get("region") or user.region_id)
         month = request.GET.get("month") or f"{latest_month(user=user, region=region):%Y-%m}"
         form = BulletinForm({"region": region.code, "month": month}, regions=regions)

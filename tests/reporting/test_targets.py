@@ -113,3 +113,12 @@ def test_a_count_target_applies_to_its_own_region_only():
     assert province.target_value == 15 and province.per_year
     assert target_for(region_code="520102", indicator="bases_100_plus_opened", day=D(2012, 12, 31)) is None
     assert target_for(region_code="520102", indicator="control_rate", day=D(2012, 12, 31)).region_id == "52"
+
+
+def test_a_yearly_count_is_assessed_up_to_its_deadline_year_only():
+    province = target_for(region_code="52", indicator="bases_100_plus_opened", day=D(2014, 12, 31))
+    assert province.deadline.year == 2013
+    assert assess(value=10, target=province, day=D(2013, 12, 31))["met"] is False
+    assert assess(value=20, target=province, day=D(2013, 12, 31))["met"] is True
+    after = assess(value=20, target=province, day=D(2014, 12, 31))
+    assert (after["goal"], after["met"]) == (None, None)  # the dashboard, the bulletin and the assessment alike
