@@ -35,7 +35,7 @@ from sunshine.jobs import register_job
 from sunshine.models import AuditEntry, Region, User
 
 from .exports import CONTENT_TYPES, assessment_pdf, assessment_xlsx
-from .indicators import COUNTS, LABELS, RATES, province_scope
+from .indicators import COUNTS, LABELS, RATES, province_scope, ranks
 from .models import AssessmentReport, IndicatorSnapshot, Pairing
 from .services import assess, report_regions, targets_on
 
@@ -288,19 +288,15 @@ def _ranks(region: Region, regions: dict, found: dict) -> dict:
     if not region.parent_id:
         return {}
     siblings = [code for code, place in regions.items() if place["parent_code"] == region.parent_id]
-    ranks = {}
+    result = {}
     for indicator in RATES:
         values = {}
         for code in siblings:
             numerator, denominator = found[code].get(indicator, (None, None))
             if numerator is not None and denominator:
                 values[code] = Fraction(numerator, denominator)
-        own = values.get(region.code)
-        ranks[indicator] = {
-            "rank": None if own is None else 1 + sum(1 for value in values.values() if value > own),
-            "of": len(values),
-        }
-    return ranks
+        result[indicator] = {"rank": ranks(values).get(region.code), "of": len(values)}
+    return result
 
 
 # Finalising, and the documents ------------------------------------------------------------------------------------

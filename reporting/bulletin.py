@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from sunshine.choices import OFFICES
 from sunshine.models import Region
 
-from .indicators import CODES, LABELS, RATES
+from .indicators import CODES, LABELS, RATES, ranks
 from .models import IndicatorSnapshot
 from .services import assess, month_ends, targets_on
 
@@ -135,11 +135,10 @@ def latest_month(*, user, region: Region) -> dt.date:
 
 def _rank(figures: list[Figure]) -> list[Figure]:
     """Best (largest) first; equal values share a rank (1, 2, 2, 4); no data last, by region code."""
-    ranked = sorted((f for f in figures if f.value is not None), key=lambda f: (-f.value, f.region.code))
-    for position, figure in enumerate(ranked):
-        previous = ranked[position - 1] if position else None
-        figure.rank = previous.rank if previous and previous.value == figure.value else position + 1
-    return ranked + [f for f in figures if f.value is None]
+    ranked = ranks({f.region.code: f.value for f in figures})
+    for figure in figures:
+        figure.rank = ranked[figure.region.code]
+    return sorted(figures, key=lambda f: (f.rank is None, f.rank or 0, f.region.code))
 
 
 def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:

@@ -15,7 +15,7 @@ from sunshine.access import within_region
 from sunshine.choices import Level
 from sunshine.models import Region, User
 
-from .indicators import LABELS, RATES
+from .indicators import LABELS, RATES, ranks
 from .models import IndicatorSnapshot
 from .services import assess, month_ends, targets_on
 
@@ -99,12 +99,9 @@ def _children(snapshots, region, as_of, rank_by) -> list[dict]:
         entry["figures"][snapshot.indicator] = snapshot
     children = sorted(rows.values(), key=lambda entry: entry["region"].code)
     for code in RATES:
-        values = sorted(
-            {v for entry in children if (v := _value(entry["figures"].get(code))) is not None}, reverse=True
-        )
+        ranked = ranks({entry["region"].code: _value(entry["figures"].get(code)) for entry in children})
         for entry in children:
-            value = _value(entry["figures"].get(code))
-            entry["rank"][code] = values.index(value) + 1 if value is not None else None  # ties share a rank
+            entry["rank"][code] = ranked[entry["region"].code]
     return sorted(children, key=lambda entry: (entry["rank"].get(rank_by) or len(children) + 1, entry["region"].code))
 
 

@@ -297,6 +297,13 @@ def _add_base_figures(sums, day: dt.date, viewer) -> None:
             sums[code][f"{kind}_opened"] += opened_on.year == day.year
 
 
+def ranks(values: dict) -> dict:
+    """Each key's rank by its value, largest first; equal values share a rank and the next one skips (1, 2, 2, 4);
+    no data (None) has no rank. The one ranking of the dashboards, the bulletin and the assessment report."""
+    present = [value for value in values.values() if value is not None]
+    return {key: None if value is None else 1 + sum(v > value for v in present) for key, value in values.items()}
+
+
 def region_figures(day: dt.date, viewer=None) -> dict[str, dict[str, tuple[int, int | None]]]:
     """Every region's figures on ``day`` as {region: {indicator: (numerator, denominator)}} (a count's
     denominator is None): townships' sums rolled up to county, prefecture and province."""

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
-from reporting.indicators import CODES, abstinence_cutoff, region_figures
+from reporting.indicators import CODES, abstinence_cutoff, ranks, region_figures
 from reporting.models import IndicatorSnapshot
 from reporting.services import month_ends, snapshots_compute
 from sunshine.models import Region
@@ -383,3 +383,8 @@ def test_the_indicator_choices_are_settings(settings, township_a):
     settings.INDICATOR_CONTROL_MEASURES = ["community_detox", "no_such_kind"]
     with pytest.raises(ImproperlyConfigured):
         figures(day, township_a.code)
+
+
+def test_ranks_share_on_ties_skip_after_them_and_leave_no_data_out():
+    values = {"a": 0.5, "b": 0.75, "c": 0.75, "d": None, "e": 0.1}
+    assert ranks(values) == {"b": 1, "c": 1, "a": 3, "e": 4, "d": None}  # as the bulletin, dashboard and report show
