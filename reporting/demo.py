@@ -77,9 +77,17 @@ from cases.models import (
     UrineTest,
     Visit,
 )
-from cases.models.measures import REPORT_DAYS
+from cases.models.measures import (
+    COMMUNITY_TERM_YEARS,
+    DISCHARGE_NOTICE_DAYS,
+    EARLY_RELEASE_AFTER_YEARS,
+    ISOLATION_TERM_YEARS,
+    MAX_ISOLATION_EXTENSION_MONTHS,
+    REPORT_DAYS,
+)
 from cases.selectors import schedule_rules
 from cases.services import pinyin_initials
+from cases.services.alerts import ABSENCE_DAYS_LIMIT, ABSENCES_LIMIT, MISSED_TESTS_LIMIT
 from placement.choices import BaseKind, LoanStatus, PayingLevel, PlacementMode
 from placement.models import LARGE_SCALE, MEDIUM_SCALE, BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementBase
 from placement.pathway import FOLLOW_UP_DAYS
@@ -1188,11 +1196,12 @@ class Life:
         )
         u = r()
         if u < 0.12:
-            end, reason = plus_months(start, 12 + int(r() * 8)) + int(r() * 28), EndReason.EARLY_RELEASE
+            early = plus_months(start, 12 * EARLY_RELEASE_AFTER_YEARS + int(r() * 8)) + int(r() * 28)
+            end, reason = early, EndReason.EARLY_RELEASE
         else:
-            end, reason = plus_years(start, 2), EndReason.RELEASED
+            end, reason = plus_years(start, ISOLATION_TERM_YEARS), EndReason.RELEASED
             if u > 0.94 and end <= self.today:
-                measure["extension_months"] = 3 + int(r() * 10)
+                measure["extension_months"] = 3 + int(r() * (MAX_ISOLATION_EXTENSION_MONTHS - 2))  # 3 to 12
                 end = plus_months(end, measure["extension_months"])
         self.blocked.append((start, min(end, self.exit)))
         if self.exit <= end and self.exit <= self.today:
@@ -1281,7 +1290,7 @@ class Life:
             return None  # awaiting the report (the work list shows it)
         measure["reported_on"] = measure["started_on"] = reported
         measure["agreement_on"] = min(reported + (int(r() * 3) if r() < 0.1 else 0), today)
-        planned = plus_months(reported, term) if rehab else plus_years(reported, 3)
+        planned = plus_months(reported, term) if rehab else plus_years(reported, COMMUNITY_TERM_YEARS)
         if not self.helped:
             self._help_group(reported)
 
@@ -1342,7 +1351,12 @@ class Life:
             return None if found == NEVER else ("free", found)
         self.end(measure, end, EndReason.COMPLETED)
         u = r()
-        notice = end + int(r() * 8) if u < 0.92 else end + 8 + int(r() * 18) if u < 0.97 else None
+        if u < 0.92:  # told within the legal days, mostly
+            notice = end + int(r() * (DISCHARGE_NOTICE_DAYS + 1))
+        elif u < 0.97:
+            notice = end + DISCHARGE_NOTICE_DAYS + 1 + int(r() * 18)
+        else:
+            notice = None
         measure["discharge_notified_on"] = notice if notice is not None and notice <= today else None
         return ("free", end)
 
@@ -1407,8 +1421,8 @@ class Life:
                     missed = True
             if missed:
                 misses += 1
-                if misses == 3:  # a serious breach: the alert, and often the escalation that follows
-                    self.alerts.append(self._alert(AlertKind.TESTS_MISSED, when, 3, measure))
+                if misses == MISSED_TESTS_LIMIT:  # a serious breach: the alert, and often the escalation after it
+                    self.alerts.append(self._alert(AlertKind.TESTS_MISSED, when, MISSED_TESTS_LIMIT, measure))
                     if r() < 0.45:
                         limit = min(limit, when + 7 + int(r() * 33))
             if surprise <= when:
@@ -1479,10 +1493,11 @@ class Life:
                 emit(Absence, (pid, left, returned, left))
                 numbered += 1
                 before, days_away = days_away, days_away + (returned or today) - left
-                if numbered == 3:
+                if numbered == ABSENCES_LIMIT:
                     raised[AlertKind.ABSENCES] = left
-                if before <= 30 < days_away and min(returned or left + 31, today) < end:
-                    raised[AlertKind.ABSENCE_DAYS] = min(returned or left + 31, today)
+                over = min(returned or left + ABSENCE_DAYS_LIMIT + 1, today)
+                if before <= ABSENCE_DAYS_LIMIT < days_away and over < end:
+                    raised[AlertKind.ABSENCE_DAYS] = over
             counts = {AlertKind.ABSENCES: numbered, AlertKind.ABSENCE_DAYS: days_away}
             for kind, when in raised.items():
                 self.alerts.append(self._alert(kind, when, counts[kind], measure))

@@ -37,7 +37,7 @@ from cases.models import (
 from cases.models.records import PersonRecord
 from cases.selectors import work_list
 from cases.services import late_report_alerts_raise, measure_validate, pinyin_initials
-from cases.services.alerts import breach_counts
+from cases.services.alerts import breach_counts, breached
 from placement.choices import PlacementMode, ScaleClass
 from placement.models import BaseSubsidy, FollowUp, Loan, Placement, PlacementBase, scale_class
 from placement.selectors import bases_with_scale
@@ -200,14 +200,16 @@ def test_every_measure_follows_the_legal_rules(population):
     assert 0.8 < in_time / len(orders) < 0.97  # mostly within 15 days, a few late or never
     assert any(m.extension_months for m in measures)
     # the alerts the services would have raised are there: the nightly late-report job finds nothing to add,
-    # and every community measure with three missed tests has its serious-breach alert, with the count
+    # and every community measure has the serious-breach alerts its counts call for (missed tests, absences,
+    # days away), each with the count, as the services would have raised them
     assert late_report_alerts_raise(today=TODAY) == 0
     alerts = {(a.measure_id, a.kind): a for a in Alert.objects.all()}
     for measure in measures:
         if measure.kind in COMMUNITY_MEASURES and measure.started_on:
-            missed = breach_counts(measure=measure, today=TODAY)[AlertKind.TESTS_MISSED]
-            alert = alerts.get((measure.pk, AlertKind.TESTS_MISSED))
-            assert (alert.count if alert else missed) == missed and (alert is not None) == (missed >= 3)
+            for kind, count in breach_counts(measure=measure, today=TODAY).items():
+                alert = alerts.get((measure.pk, kind))
+                assert (alert is not None) == breached(kind, count), (measure.pk, kind, count)
+                assert alert is None or alert.count == count, (measure.pk, kind, count, alert.count)
     assert {kind for _measure, kind in alerts} == set(AlertKind.values)
 
 
