@@ -12,25 +12,21 @@ from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import FormView
 
-from sunshine.jobs import job_progress
+from sunshine.jobs import progress_context
 from sunshine.models import Job
+from sunshine.views import RoleRequiredMixin
 
 from .roster.forms import RosterUploadForm
 from .roster.jobs import CHECK, KINDS, roster_check_start, roster_import_start
 from .roster.services import may_import
-from .roster.sheets import registered_sheets
+from .roster.sheets import IMPORTERS, registered_sheets
 from .roster.template import CONTENT_TYPE, roster_template
 
 
-class ImporterRequiredMixin(LoginRequiredMixin):
+class ImporterRequiredMixin(RoleRequiredMixin):
     """Township workers and county officers, for their own region; others 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not may_import(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed_roles = IMPORTERS
 
 
 class RosterImportView(ImporterRequiredMixin, FormView):
@@ -66,14 +62,10 @@ class RosterJobView(LoginRequiredMixin, View):
     def get(self, request, pk):
         jobs = Job.objects.filter(requested_by=request.user, kind__in=KINDS)
         job = get_object_or_404(jobs.defer("upload", "file"), pk=pk)
-        done, total = job_progress(job)
-        percent = min(100, round(100 * done / total)) if total else (100 if job.finished else 0)
         report = job.result or {}
         context = {
             "job": job,
-            "done": done,
-            "total": total,
-            "percent": percent,
+            **progress_context(job),
             "report": report,
             "can_import": job.kind == CHECK and job.status == Job.Status.DONE and not report.get("error_count")
             and may_import(request.user) and jobs.filter(pk=job.pk, file__isnull=False).exists(),

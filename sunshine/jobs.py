@@ -83,3 +83,10 @@ def job_progress(job: Job) -> tuple[int, int | None]:
     if job.finished:
         return job.done, job.total
     return cache.get(_progress_key(job.pk), (job.done, job.total))
+
+
+def progress_context(job: Job) -> dict:
+    """What a job's page shows of its progress: done, total and the percent done (100 once finished)."""
+    done, total = job_progress(job)
+    percent = min(100, round(100 * done / total)) if total else (100 if job.finished else 0)
+    return {"done": done, "total": total, "percent": percent}

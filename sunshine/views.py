@@ -24,7 +24,7 @@ from .audit import audit_event
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
-from .jobs import job_progress
+from .jobs import progress_context
 from .models import AuditEntry, Job, User, WorkerHeartbeat
 from .services import staff_save
 
@@ -184,9 +184,7 @@ class JobDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         job = get_object_or_404(Job.objects.filter(requested_by=request.user).defer("upload", "file"), pk=pk)
-        done, total = job_progress(job)
-        percent = min(100, round(100 * done / total)) if total else (100 if job.finished else 0)
-        context = {"job": job, "done": done, "total": total, "percent": percent}
+        context = {"job": job, **progress_context(job)}
         template = "sunshine/job_status.html" if request.headers.get("HX-Request") else "sunshine/job_detail.html"
         return render(request, template, context)
 
