@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.concurrency import VersionedFormMixin
 from sunshine.models import Region, User
 
 from .choices import EndReason, InfectionStatus
@@ -26,7 +27,7 @@ def township_choices(user: User):
     return Region.objects.within(user.region).townships() if user.region_id else Region.objects.none()
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -74,12 +75,16 @@ RECORD_KINDS = {
 }
 
 
+class RecordForm(VersionedFormMixin, forms.ModelForm):
+    pass
+
+
 def record_form_class(kind: str) -> type[forms.ModelForm]:
     model, fields = RECORD_KINDS[kind]
-    return forms.modelform_factory(model, fields=fields, widgets=_dated(fields, model))
+    return forms.modelform_factory(model, form=RecordForm, fields=fields, widgets=_dated(fields, model))
 
 
-class MeasureOrderForm(forms.ModelForm):
+class MeasureOrderForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = [

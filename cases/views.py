@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from sunshine.access import ensure_editable
 from sunshine.audit import audit_event
 from sunshine.choices import Role
+from sunshine.concurrency import StaleVersion
 from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
 
@@ -54,6 +55,9 @@ def register_person_section(section):
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on its field where the form has one, else on top."""
+    if isinstance(error, StaleVersion) and hasattr(form, "add_stale_error"):
+        form.add_stale_error(error)
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
