@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -55,8 +55,11 @@ def register_person_section(section):
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on its field where the form has one, else on top."""
-    if isinstance(error, StaleVersion) and hasattr(form, "add_stale_error"):
-        form.add_stale_error(error)
+    if isinstance(error, StaleVersion):  # a form that carries no version shows only the summary
+        if hasattr(form, "add_stale_error"):
+            form.add_stale_error(error)
+        else:
+            form.add_error(None, error.message_dict[NON_FIELD_ERRORS])
         return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
