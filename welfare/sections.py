@@ -1,7 +1,7 @@
 """The welfare section of a person's file (registered from apps.ready)."""
 
 from cases.views import register_person_section
-from sunshine.choices import Role
+from sunshine.access import may
 
 from .models import Benefit
 
@@ -11,6 +11,6 @@ def _benefits(person, user) -> dict:
     return {
         "template": "welfare/person_section.html",
         "benefits": Benefit.objects.visible_to(user).filter(person=person),
-        "can_apply": user.role in (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER),
+        "can_apply": may(user, "add", Benefit),
         "person": person,
     }
