@@ -1,11 +1,12 @@
 import django_filters
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import filters
 from django_filters.rest_framework import DjangoFilterBackend
 
-from .models import AuditEntry
+from .models import AuditEntry, User
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -47,13 +48,20 @@ class AuditEntryFilter(ScopedFilterSet):
     """Search the audit log by person or staff name, event and day range; a bad value is shown, not fatal."""
 
     q = django_filters.CharFilter(method="search", label=_("Person or username"))
+    about = django_filters.ChoiceFilter(
+        choices=[("staff", _("Staff accounts"))], method="about_staff", label=_("About"), empty_label=_("Everything")
+    )
     event = django_filters.ChoiceFilter(choices=AuditEntry.Event.choices, label=_("Event"))
     since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label=_("From"))
     until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label=_("To"))
 
     class Meta:
         model = AuditEntry
-        fields = ["q", "event", "since", "until"]
+        fields = ["q", "about", "event", "since", "until"]
+
+    def about_staff(self, queryset, name, value):
+        """New accounts and role changes (provincial officers watch them: issue 12)."""
+        return queryset.filter(content_type=ContentType.objects.get_for_model(User))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(object_repr__icontains=value) | Q(actor__username__icontains=value))
