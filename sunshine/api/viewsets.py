@@ -49,3 +49,5 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         super().check_permissions(request)
         if self.action == "create":
             ensure(request.user, "add", self.model)
+        elif self.model.scope.public and request.method not in SAFE_METHODS:
+            ensure(request.user, self.action_name(), self.model)  # the role here; the row's region in get_queryset
