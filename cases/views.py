@@ -20,7 +20,7 @@ from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
 
 from . import services
-from .choices import TransferStatus
+from .choices import TestResult, TransferStatus
 from .forms import (
     RECORD_KINDS,
     AlertDecisionForm,
@@ -35,12 +35,15 @@ from .forms import (
     TransferForm,
     record_form_class,
 )
-from .models import Alert, Measure, Person, Transfer
+from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
 from .selectors import may_see_health, person_list, work_list
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
+POSITIVE_TEST_HELP = gettext_lazy(
+    "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
+)
 
 # Sections that apps above cases add to the person's file: functions (person, user) -> a context dict
 # with "template", or None to show nothing.
@@ -238,8 +241,23 @@ class RecordCreateView(ServiceFormView):
         today = dt.date.today()
         return {self.model.date_field: today} if self.model.date_field != "created_at" else {}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "record_finding" in form.fields and not DrugUseFinding.scope.may_edit(self.request.user):
+            # Findings are the police's and the county's to record: say so instead of offering it.
+            del form.fields["record_finding"]
+            form.fields["result"].help_text = POSITIVE_TEST_HELP
+        return form
+
     def run(self, form):
-        services.record_save(user=self.request.user, record=form.instance)
+        user = self.request.user
+        if isinstance(form.instance, UrineTest):
+            record_finding = form.cleaned_data.get("record_finding", False)
+            finding = services.urine_test_record(user=user, test=form.instance, record_finding=record_finding)
+            if form.instance.result == TestResult.POSITIVE and finding is None:
+                messages.warning(self.request, POSITIVE_TEST_HELP)
+        else:
+            services.record_save(user=user, record=form.instance)
         return f"{self.object.get_absolute_url()}#timeline"
 
 
