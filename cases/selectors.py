@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.models import User
 
-from .choices import EndReason, ScheduledActivity, StatusKind
+from .choices import EndReason, MeasureKind, ScheduledActivity, StatusKind
 from .models import HEALTH_READERS, Measure, Person, ScheduleRule, StatusEvent, UrineTest, Visit
 
 # Any trailing part of an ID number: digits, possibly ending in the check character X (typed x or X), as
@@ -32,6 +32,13 @@ def person_list(*, user: User, query: str = "") -> QuerySet[Person]:
     if _ID_FRAGMENT.match(query):
         return persons.filter(id_number__endswith=query.upper())
     return persons.filter(Q(name__contains=query) | Q(name_initials__startswith=query.lower()))
+
+
+def treatments_under_way(*, user: User, today: dt.date, limit: int = 100) -> list[Measure]:
+    """Voluntary detox and methadone maintenance active on ``today``: the health department's caseload."""
+    kinds = (MeasureKind.VOLUNTARY_DETOX, MeasureKind.METHADONE)
+    measures = Measure.objects.visible_to(user).active_on(today).filter(kind__in=kinds).select_related("person")
+    return list(measures.order_by("-started_on", "-id")[:limit])
 
 
 @dataclass(frozen=True)

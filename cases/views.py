@@ -37,7 +37,7 @@ from .forms import (
 )
 from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
-from .selectors import may_see_health, person_list, work_list
+from .selectors import may_see_health, person_list, treatments_under_way, work_list
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
@@ -53,6 +53,24 @@ _person_sections: list = []
 def register_person_section(section):
     _person_sections.append(section)
     return section
+
+
+# Sections of the home page that apps add for the users whose work they hold (department staff above all):
+# functions (user, today) -> a context dict with "template", or None to show nothing.
+_home_sections: list = []
+
+
+def register_home_section(section):
+    _home_sections.append(section)
+    return section
+
+
+@register_home_section
+def _treatments_section(user, today) -> dict | None:
+    """Health staff: the detox and methadone treatments under way in their region."""
+    if user.role != Role.DEPARTMENT_STAFF or not Measure.scope.may_read(user):
+        return None
+    return {"template": "cases/home_treatments.html", "measures": treatments_under_way(user=user, today=today)}
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -110,6 +128,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, dt.date.today()
+        sections = [found for section in _home_sections if (found := section(user, today))]
+        if user.role == Role.DEPARTMENT_STAFF:
+            # Department staff hold no caseload: their home is their department's own work.
+            return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
         items = work_list(user=user, today=today)
         stages = pathway_stages({item.person.pk for item in items}, today)
         return {
@@ -122,6 +144,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             .filter(status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
             .select_related("person", "from_township", "to_township")[:50],
             "can_register": Person.scope.may_edit(user),
+            "sections": sections,
         }
 
 
