@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,7 +20,7 @@ from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
 
 from . import services
-from .choices import TransferStatus
+from .choices import TestResult, TransferStatus
 from .forms import (
     RECORD_KINDS,
     AlertDecisionForm,
@@ -35,12 +35,15 @@ from .forms import (
     TransferForm,
     record_form_class,
 )
-from .models import Alert, Measure, Person, Transfer
+from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
-from .selectors import may_see_health, person_list, work_list
+from .selectors import may_see_health, person_list, treatments_under_way, work_list
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
+POSITIVE_TEST_HELP = gettext_lazy(
+    "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
+)
 
 # Sections that apps above cases add to the person's file: functions (person, user) -> a context dict
 # with "template", or None to show nothing.
@@ -50,6 +53,24 @@ _person_sections: list = []
 def register_person_section(section):
     _person_sections.append(section)
     return section
+
+
+# Sections of the home page that apps add for the users whose work they hold (department staff above all):
+# functions (user, today) -> a context dict with "template", or None to show nothing.
+_home_sections: list = []
+
+
+def register_home_section(section):
+    _home_sections.append(section)
+    return section
+
+
+@register_home_section
+def _treatments_section(user, today) -> dict | None:
+    """Health staff: the detox and methadone treatments under way in their region."""
+    if user.role != Role.DEPARTMENT_STAFF or not Measure.scope.may_read(user):
+        return None
+    return {"template": "cases/home_treatments.html", "measures": treatments_under_way(user=user, today=today)}
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -66,13 +87,12 @@ class ServiceFormView(LoginRequiredMixin, FormView):
 
     ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``action``, the declared
     action the page performs (``sunshine.access.may``) on ``action_target()``, then answers 403 to those who see
-    the subject but may not act. ``allowed_roles`` remains for pages whose subject is no scoped row.
+    the subject but may not act.
     """
 
     template_name = "cases/action_form.html"
     title = ""
     action: str | None = None
-    allowed_roles: frozenset | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -80,8 +100,6 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         self.object = self.get_object()
         if self.action is not None:
             ensure(request.user, self.action, self.action_target())
-        if self.allowed_roles is not None and request.user.role not in self.allowed_roles:
-            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
@@ -115,6 +133,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, dt.date.today()
+        sections = [found for section in _home_sections if (found := section(user, today))]
+        if user.role == Role.DEPARTMENT_STAFF:
+            # Department staff hold no caseload: their home is their department's own work.
+            return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
         items = work_list(user=user, today=today)
         stages = pathway_stages({item.person.pk for item in items}, today)
         return {
@@ -130,6 +152,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "may_log": {
                 kind.replace("-", "_"): may(user, "add", model) for kind, (model, _fields) in RECORD_KINDS.items()
             },
+            "sections": sections,
         }
 
 
@@ -253,8 +276,23 @@ class RecordCreateView(ServiceFormView):
         today = dt.date.today()
         return {self.model.date_field: today} if self.model.date_field != "created_at" else {}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "record_finding" in form.fields and not DrugUseFinding.scope.may_edit(self.request.user):
+            # Findings are the police's and the county's to record: say so instead of offering it.
+            del form.fields["record_finding"]
+            form.fields["result"].help_text = POSITIVE_TEST_HELP
+        return form
+
     def run(self, form):
-        services.record_save(user=self.request.user, record=form.instance)
+        user = self.request.user
+        if isinstance(form.instance, UrineTest):
+            record_finding = form.cleaned_data.get("record_finding", False)
+            finding = services.urine_test_record(user=user, test=form.instance, record_finding=record_finding)
+            if form.instance.result == TestResult.POSITIVE and finding is None:
+                messages.warning(self.request, POSITIVE_TEST_HELP)
+        else:
+            services.record_save(user=user, record=form.instance)
         return f"{self.object.get_absolute_url()}#timeline"
 
 
