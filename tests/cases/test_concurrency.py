@@ -163,3 +163,25 @@ def test_two_patches_at_the_same_moment_keep_both_changes(worker_a, county_offic
         person_a.refresh_from_db()
         assert answers == [200, 200]
         assert (person_a.phone, person_a.address) == (f"1390000{run:04d}", f"住址 {run}"), run
+
+
+def test_a_stale_placement_form_is_refused(client, worker_a, county_officer, person_a):
+    """The apps above cases share the mechanism: a placement (placement.Placement is a PersonRecord)."""
+    from placement.models import Placement
+    from placement.services import placement_save
+
+    placement = placement_save(
+        user=worker_a,
+        placement=Placement(
+            person=person_a, mode="dispersed", contract_start=dt.date(2024, 1, 1), contract_end=dt.date(2024, 12, 31)
+        ),
+    )
+    url = reverse("placement:placement_update", args=[placement.pk])
+    worker_form = _open_form(client, worker_a, url)
+    officer_form = _open_form(client, county_officer, url)
+    assert client.post(url, {**officer_form, "wage": "2600"}).status_code == 302
+    client.force_login(worker_a)
+    response = client.post(url, {**worker_form, "notes": "试用期满"})
+    assert response.status_code == 200 and "2600" in str(response.context["form"].errors["wage"])
+    placement.refresh_from_db()
+    assert (placement.wage, placement.notes, placement.version) == (2600, "", 2)
