@@ -29,7 +29,8 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self._state.adding:
+        fields = kwargs.get("update_fields")
+        if self._state.adding or (fields is not None and not fields):  # a new row, or Django's "save nothing"
             return super().save(*args, **kwargs)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using, savepoint=False):
@@ -38,8 +39,8 @@ class Versioned(models.Model):
             if current is not None and current != self.version:
                 raise StaleVersion(self, current)
             self.version = (current or 0) + 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "version"}
             return super().save(*args, **kwargs)
 
 
