@@ -394,6 +394,9 @@ class TransferStartView(ServiceFormView):
     def get_initial(self):
         return {"requested_on": dt.date.today()}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.object}
+
     def run(self, form):
         services.transfer_start(user=self.request.user, person=self.object, **form.cleaned_data)
         return "cases:transfer_list"
