@@ -192,6 +192,10 @@ INDICATOR_PLACEMENT_EXCLUDES_UNABLE = env.bool("INDICATOR_PLACEMENT_EXCLUDES_UNA
 # Townships counted as urban (城镇) for the urban placement rate, by the ending of their name (read by load_regions).
 URBAN_TOWNSHIP_SUFFIXES = tuple(env.list("URBAN_TOWNSHIP_SUFFIXES", default=["街道", "镇"]))
 
+# Uploads are parsed in a child process with these limits (sunshine.uploads.run_bounded; bench/upload_memory.py).
+UPLOAD_READ_MEMORY_MB = env.int("UPLOAD_READ_MEMORY_MB", default=1536)
+UPLOAD_READ_CPU_SECONDS = env.int("UPLOAD_READ_CPU_SECONDS", default=300)
+
 # Celery: with no REDIS_URL the tasks run in-process, so the app needs nothing else running.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
