@@ -23,8 +23,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 CHUNK = 1 << 20
-_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_SHARED_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\bt=\"s\"[^>]*>\s*<(?:\w+:)?v>([0-9]{1,9})<")
+# A cell's reference, its column letters and its row number (a row's own r= has no letters).
+_CELL_COLUMN = re.compile(rb'\sr="([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb'\sr="[A-Z]{1,3}([0-9]{1,7})"')
+_SHARED_CELL = re.compile(rb'\st="s"[^>]*>\s*<(?:\w+:)?v>([0-9]{1,9})<')
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b.*?</(?:\w+:)?si>", re.DOTALL)
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s")
 
@@ -109,10 +111,8 @@ def xlsx_check(content: bytes, bounds: Bounds = DEFAULT_BOUNDS) -> None:
                 rows = columns = 0
                 letters = set()
                 for chunk in _chunks(archive, info, budget, b"<c"):
-                    found = _CELL.findall(chunk)
-                    if found:
-                        rows = max(rows, max(int(row) for _letters, row in found))
-                        letters.update(column for column, _row in found)
+                    letters.update(_CELL_COLUMN.findall(chunk))
+                    rows = max(rows, max(map(int, set(_CELL_ROW.findall(chunk))), default=0))
                     text += sum(lengths[int(i)] for i in _SHARED_CELL.findall(chunk) if int(i) < len(lengths))
                 columns = max((_column_number(column) for column in letters), default=0)
                 cells += rows * columns
