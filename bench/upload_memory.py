@@ -13,6 +13,7 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,12 +32,12 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+    from import_roster import build_workbook
 
     from cases.roster.reader import read_roster
-    from import_roster import build_workbook
     from sunshine.uploads import xlsx_check
 
-    cached = Path(f"/tmp/sunshine-bench-roster-{args.persons}-{args.tests}.xlsx")
+    cached = Path(tempfile.gettempdir()) / f"sunshine-bench-roster-{args.persons}-{args.tests}.xlsx"
     if not cached.exists():
         townships = [f"520102{n:03d}" for n in range(1, 13)]
         cached.write_bytes(build_workbook(args.persons, args.tests, townships)[0])
@@ -54,8 +55,9 @@ def main() -> None:
     print(f"file {len(content) / 1e6:.1f} MB, {rows} rows; zip checks {checked:.1f} s; read in the child {read:.1f} s")
     print(f"peak resident: child {child:.0f} MB (limit {settings.UPLOAD_READ_MEMORY_MB} MB above the parent), "
           f"parent {parent:.0f} MB (before reading {before:.0f} MB)")  # fmt: skip
-    print(json.dumps({"file_mb": round(len(content) / 1e6, 1), "rows": rows, "check_s": round(checked, 1),
-                      "read_s": round(read, 1), "child_peak_mb": round(child), "parent_peak_mb": round(parent)}))  # fmt: skip
+    figures = {"file_mb": round(len(content) / 1e6, 1), "rows": rows, "check_s": round(checked, 1),
+               "read_s": round(read, 1), "child_peak_mb": round(child), "parent_peak_mb": round(parent)}  # fmt: skip
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
