@@ -9,7 +9,9 @@ from ..factories import PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def test_a_worker_whose_form_went_stale_sees_the_other_change(page, live_server, worker_a, county_officer, person_a):
+def test_a_worker_whose_form_went_stale_sees_the_other_change(
+    page, live_server, worker_a, county_officer, person_a, tmp_path
+):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "worker_a")
     page.fill("input[name=password]", PASSWORD)
@@ -27,7 +29,7 @@ def test_a_worker_whose_form_went_stale_sees_the_other_change(page, live_server,
     alert = page.locator("div.errors[role=alert]")
     assert "county_officer" in alert.inner_text() and "13900000009" in alert.inner_text()
     assert "13900000009" in page.locator("form.card").inner_text()  # on the phone field itself
-    page.screenshot(path="/tmp/tokens-conflict.png", full_page=True)
+    page.screenshot(path=tmp_path / "conflict.png", full_page=True)
 
     # she takes the new number and saves again: both changes are kept
     page.fill("input[name=phone]", "13900000009")
