@@ -78,6 +78,9 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         self.object = self.get_object()
         if self.allowed_roles is not None and request.user.role not in self.allowed_roles:
             raise PermissionDenied
+        scope = getattr(type(self.object), "scope", None)
+        if scope and scope.seals and getattr(getattr(self.object, "person", self.object), "sealed", False):
+            raise PermissionDenied  # a sealed file opened by a lawful query is read-only (DESIGN §3b)
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):

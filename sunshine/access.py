@@ -11,7 +11,8 @@ PostgreSQL. Nothing else in the project filters rows by region.
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 
 from .choices import Role
@@ -43,6 +44,7 @@ class Scope:
     read: Collection[str] = REGION_READERS
     edit: Collection[str] = ()
     departments: Collection[str] = field(default_factory=tuple)
+    seals: bool = True  # the rows of a sealed person vanish with them (False: a lawful query about that person)
 
     def condition(self, region_code: str) -> models.Q:
         """Rows whose region (through any of the paths) lies within ``region_code``."""
@@ -71,13 +73,62 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         if not scope.may_read(user):
             return self.none()
-        return self.filter(scope.condition(user.region_id))
+        return self.filter(scope.condition(user.region_id) & _unsealed(self.model, user))
 
     def editable_by(self, user) -> "ScopedQuerySet":
         scope: Scope = self.model.scope
         if not scope.may_edit(user):
             return self.none()
-        return self.filter(scope.condition(user.region_id))
+        return self.filter(scope.condition(user.region_id) & _unsealed(self.model))
+
+    def counted_by(self, user) -> "ScopedQuerySet":
+        """The rows ``user``'s figures count: ``visible_to`` plus sealed persons' rows (DESIGN §3b: a count discloses
+        no one). For statistics only: never list, show or export these rows."""
+        if not self.model.scope.may_read(user):
+            return self.none()
+        return self.filter(self.model.scope.condition(user.region_id))
+
+    def sealed_from(self, user) -> "ScopedQuerySet":
+        """The rows ``counted_by`` adds to ``visible_to``: hidden from ``user`` by sealing alone (for "and N sealed
+        persons" and the sealed counts of dashboards)."""
+        if _sealed_prefix(self.model) is None:
+            return self.none()
+        return self.counted_by(user).exclude(_unsealed(self.model, user))
+
+
+# Sealed records (DESIGN §3b) ------------------------------------------------------------------------------------
+# A person model declares ``seals_records = True`` and a boolean ``sealed``. While a person is sealed, they and every
+# row that reaches them through a ``person`` foreign key vanish from ``visible_to`` and ``editable_by`` for every role.
+# A lawful-query grant (``granted_to``, the person model's answer) brings that one person back into ``visible_to``,
+# never into ``editable_by``, for its requester alone, until it expires.
+
+
+def _sealed_prefix(model) -> str | None:
+    """The lookup prefix from ``model`` to the person whose sealing hides its rows ('' for the person itself), or
+    None when sealing does not concern the model."""
+    if not model.scope.seals:
+        return None
+    if getattr(model, "seals_records", False):
+        return ""
+    try:
+        person = model._meta.get_field("person").related_model
+    except FieldDoesNotExist:
+        return None
+    return "person__" if getattr(person, "seals_records", False) else None
+
+
+def _unsealed(model, user=None) -> models.Q:
+    """Rows of persons not sealed, and (given ``user``) of the sealed persons ``user`` holds an active grant for."""
+    prefix = _sealed_prefix(model)
+    if prefix is None:
+        return models.Q()
+    condition = models.Q(**{f"{prefix}sealed": False})
+    if user is not None:
+        person_model = model if prefix == "" else model._meta.get_field("person").related_model
+        granted = person_model.granted_to(user)
+        if granted is not None:
+            condition |= models.Q(**{f"{prefix}pk__in": granted})
+    return condition
 
 
 def within_region(user, code: str) -> bool:
@@ -110,3 +161,31 @@ def ensure_editable(user, obj) -> None:
     """
     if not type(obj).objects.editable_by(user).filter(pk=obj.pk).exists():
         raise PermissionDenied
+
+
+def _person_model():
+    return next((m for m in apps.get_models() if getattr(m, "seals_records", False)), None)
+
+
+def sealed_person_ids() -> models.QuerySet:
+    """The ids of the sealed persons, as a subquery: the audit log keeps their entries but never names them."""
+    return _person_model().objects.filter(sealed=True).values("pk")
+
+
+def person_type():
+    """The content type of the person model (audit entries about a person carry it)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(_person_model())
+
+
+def lawful_grants(user) -> list[int]:
+    """The ids of ``user``'s active lawful-query grants: their pages, PDFs and exports carry the banner and name them
+    in the audit log."""
+    person_model = _person_model()
+    granted = person_model.granted_to(user) if person_model else None
+    return [] if granted is None else list(granted.values_list("pk", flat=True))
+
+
+def holds_lawful_grant(user) -> bool:
+    return bool(lawful_grants(user))

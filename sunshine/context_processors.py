@@ -1,3 +1,4 @@
+from .access import holds_lawful_grant
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS, OFFICES
 
 
@@ -10,4 +11,7 @@ def navigation(request):
         "can_manage_staff": user.role in ACCOUNT_MANAGERS,
         "can_read_audit": user.role in AUDIT_READERS,
         "is_office": user.role in OFFICES,
+        # 「已封存 · 依法查询 · 注意保密」 on every page while the user holds a lawful-query grant (DESIGN §3b);
+        # a callable, so the one query runs only where the base template asks (office roles)
+        "holds_lawful_grant": lambda: holds_lawful_grant(user),
     }

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .access import person_type, sealed_person_ids
 from .models import AuditEntry
 
 
@@ -18,4 +19,6 @@ class AuditEntryFilter(django_filters.FilterSet):
         fields = ["q", "event", "since", "until"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(object_repr__icontains=value) | Q(actor__username__icontains=value))
+        # a sealed person's entries stay in the log but are never found by their name (DESIGN §3b)
+        named = Q(object_repr__icontains=value) & ~Q(object_id__in=sealed_person_ids(), content_type=person_type())
+        return queryset.filter(named | Q(actor__username__icontains=value))

@@ -16,6 +16,7 @@ from ..models import (
     Counselling,
     DrugUseFinding,
     HelpGroupMember,
+    LawfulQuery,
     Leave,
     Measure,
     Person,
@@ -151,3 +152,23 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         return Alert.objects.visible_to(self.request.user)
+
+
+class LawfulQueryViewSet(ScopedModelViewSet):
+    """Lawful queries (DESIGN §3b) of the caller's region: POST asks (an office, by full ID number); ``decide``
+    approves or refuses (a second officer of the same or a higher level, never the requester)."""
+
+    model = LawfulQuery
+    select_related = ("person", "requester", "decided_by")
+    serializer_class = s.LawfulQuerySerializer
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_fields = ["status"]
+
+    @extend_schema(request=s.LawfulQueryDecisionSerializer, responses=s.LawfulQuerySerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        query = self.get_object()
+        data = s.LawfulQueryDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        query = s.call_service(services.lawful_query_decide, user=request.user, query=query, **data.validated_data)
+        return Response(self.get_serializer(query).data)
