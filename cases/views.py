@@ -137,7 +137,10 @@ class PersonListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         stages = pathway_stages([person.pk for person in context["object_list"]])
         context["rows"] = [(person, stages[person.pk]) for person in context["object_list"]]
-        return {**context, "search": self.search, "can_register": Person.scope.may_edit(self.request.user)}
+        user = self.request.user
+        can_record_case = bool(services.sealing.case_events(user))  # a sealed person met again (DESIGN §3b)
+        return {**context, "search": self.search, "can_register": Person.scope.may_edit(user),
+                "can_record_case": can_record_case}  # fmt: skip
 
 
 class PersonDetailView(LoginRequiredMixin, DetailView):

@@ -35,7 +35,8 @@ def test_it_seals_on_exactly_the_first_abstinent_three_years_day(abstinent):
     assert seal_records(day=D(2018, 6, 10)) == (1, 0)
     abstinent.refresh_from_db()
     sealing = Sealing.objects.get(person=abstinent)
-    assert abstinent.sealed and (sealing.sealed_on, sealing.cause, sealing.unsealed_on) == (D(2018, 6, 10), "abstinent_3y", None)
+    assert abstinent.sealed
+    assert (sealing.sealed_on, sealing.cause, sealing.unsealed_on) == (D(2018, 6, 10), "abstinent_3y", None)
     assert seal_records(day=D(2018, 6, 11)) == (0, 0)  # idempotent: sealed once
     assert AuditEntry.objects.filter(content_type__model="sealing", object_id=sealing.pk, event="create").exists()
 
