@@ -161,7 +161,7 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             "today": dt.date.today(),
             "show_health": may_see_health(user),
             "can_edit": Person.objects.editable_by(user).filter(pk=person.pk).exists(),
-            "is_county": user.role == Role.COUNTY_OFFICER,
+            "is_county": user.role == Role.COUNTY_OFFICER and not person.sealed,  # sealed: read under a grant
             "stage": pathway_stage(person.pk),
             "pathway_steps": PATHWAY,
             "measures": Measure.objects.visible_to(user).filter(person=person),
@@ -170,7 +170,7 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             "record_kinds": [
                 (kind, model._meta.verbose_name)
                 for kind, (model, _fields) in RECORD_KINDS.items()
-                if model.scope.may_edit(user)
+                if model.scope.may_edit(user) and not person.sealed
             ],
             "sections": [found for section in _person_sections if (found := section(person, user))],
             "open_transfer": Transfer.objects.visible_to(user)

@@ -181,10 +181,12 @@ def person_type():
 
 def lawful_grants(user) -> list[int]:
     """The ids of ``user``'s active lawful-query grants: their pages, PDFs and exports carry the banner and name them
-    in the audit log."""
-    person_model = _person_model()
-    granted = person_model.granted_to(user) if person_model else None
-    return [] if granted is None else list(granted.values_list("pk", flat=True))
+    in the audit log. Asked once per user object (a request's: the page, its pieces and its audit entry share it)."""
+    if not hasattr(user, "_lawful_grants"):
+        person_model = _person_model()
+        granted = person_model.granted_to(user) if person_model else None
+        user._lawful_grants = [] if granted is None else list(granted.values_list("pk", flat=True))
+    return user._lawful_grants
 
 
 def holds_lawful_grant(user) -> bool:

@@ -12,6 +12,6 @@ def navigation(request):
         "can_read_audit": user.role in AUDIT_READERS,
         "is_office": user.role in OFFICES,
         # 「已封存 · 依法查询 · 注意保密」 on every page while the user holds a lawful-query grant (DESIGN §3b);
-        # a callable, so the one query runs only where the base template asks (office roles)
+        # a callable, so the one query runs only where the base template asks (office roles), once per page
         "holds_lawful_grant": lambda: holds_lawful_grant(user),
     }
