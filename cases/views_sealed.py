@@ -8,20 +8,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
+from sunshine.access import may
 from sunshine.choices import OFFICES
 
 from .choices import QueryStatus, UnsealCause
 from .forms import LawfulQueryDecisionForm, LawfulQueryForm, SealedCaseForm, SealForm
 from .models import DrugUseFinding, LawfulQuery, Measure, Person, UrineTest
 from .services import sealing
-from .views import COUNTY_ONLY, ServiceFormView
+from .views import ServiceFormView
 
 
 class PersonSealView(ServiceFormView):
     """A county officer seals the file of a person with no active measure, giving the reason."""
 
     title = gettext_lazy("Seal this file")
-    allowed_roles = COUNTY_ONLY
+    action = "seal"
     form_class = SealForm
 
     def get_object(self):
@@ -98,8 +99,11 @@ class LawfulQueryListView(LoginRequiredMixin, ListView):
 
 class LawfulQueryCreateView(ServiceFormView):
     title = gettext_lazy("Request a lawful query")
-    allowed_roles = OFFICES
+    action = "add"
     form_class = LawfulQueryForm
+
+    def action_target(self):
+        return LawfulQuery
 
     def run(self, form):
         return sealing.lawful_query_request(user=self.request.user, **form.cleaned_data)
@@ -116,7 +120,7 @@ class LawfulQueryDetailView(LoginRequiredMixin, DetailView):
         query, user = self.object, self.request.user
         return {
             **super().get_context_data(**kwargs),
-            "may_decide": query.status == QueryStatus.PENDING and query.requester_id != user.pk,
+            "may_decide": query.status == QueryStatus.PENDING and may(user, "decide", query),
             "form": LawfulQueryDecisionForm(),
             "decide_url": reverse("cases:lawful_query_decide", args=[query.pk]),
         }
@@ -124,13 +128,11 @@ class LawfulQueryDetailView(LoginRequiredMixin, DetailView):
 
 class LawfulQueryDecideView(ServiceFormView):
     title = gettext_lazy("Decide a lawful query")
+    action = "decide"
     form_class = LawfulQueryDecisionForm
 
     def get_object(self):
-        query = get_object_or_404(LawfulQuery.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        if query.requester_id == self.request.user.pk:
-            raise PermissionDenied
-        return query
+        return get_object_or_404(LawfulQuery.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def run(self, form):
         data = form.cleaned_data

@@ -1,5 +1,4 @@
 import datetime as dt
-import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -13,10 +12,12 @@ from openpyxl import Workbook
 
 from cases.models import Person
 from cases.views import ServiceFormView
-from sunshine.access import holds_lawful_grant
+from sunshine.access import holds_lawful_grant, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
+from sunshine.spreadsheets import CONTENT_TYPE as XLSX
+from sunshine.spreadsheets import workbook_bytes
 
 from . import services
 from .forms import BaseForm, EmployerForm, FollowUpForm, LoanDecisionForm, LoanForm, PlacementForm, SubsidyForm
@@ -64,7 +65,7 @@ class BaseDetailView(LoginRequiredMixin, DetailView):
             .select_related("person"),
             "subsidies": base.subsidies.all(),
             "can_edit": PlacementBase.objects.editable_by(user).filter(pk=base.pk).exists(),
-            "can_decide_subsidy": user.role == Role.PROVINCE_OFFICER,
+            "can_decide_subsidy": may(user, "decide_subsidy", base),
         }
 
 
@@ -180,14 +181,14 @@ class SubsidyEligibilityView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "today": today,
             "rows": subsidy_eligibility(user=self.request.user, day=today),
-            "can_decide": self.request.user.role == Role.PROVINCE_OFFICER,
+            "can_decide": may(self.request.user, "decide_subsidy", PlacementBase),
         }
 
 
 class SubsidyCreateView(ServiceFormView):
     title = gettext_lazy("Start-up subsidy decision")
     form_class = SubsidyForm
-    allowed_roles = frozenset({Role.PROVINCE_OFFICER})
+    action = "decide_subsidy"
 
     def get_object(self):
         return get_object_or_404(PlacementBase.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
@@ -242,8 +243,7 @@ class TaxReliefExportView(LoginRequiredMixin, View):
                 employer = p.employer or (p.base.employer if p.base else None) or p.base or ""
                 sheet.append([str(employer), p.person.name, p.person.id_number, p.employment_certificate,
                               p.contract_start, p.tax_relief_until, row.remaining_days])  # fmt: skip
-        buffer = io.BytesIO()
-        workbook.save(buffer)
+        content = workbook_bytes(workbook)
         audit_event(
             request.user,
             event=AuditEntry.Event.EXPORT,
@@ -251,9 +251,7 @@ class TaxReliefExportView(LoginRequiredMixin, View):
             request=request,
             detail={"export": "tax_relief"},
         )
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="tax-relief-{today:%Y-%m-%d}.xlsx"'
         return response
 
@@ -281,7 +279,7 @@ class LoanApplyView(ServiceFormView):
 class LoanDecideView(ServiceFormView):
     title = gettext_lazy("Loan decision")
     form_class = LoanDecisionForm
-    allowed_roles = frozenset({Role.COUNTY_OFFICER})
+    action = "decide"
 
     def get_object(self):
         return get_object_or_404(

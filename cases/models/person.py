@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
 from sunshine.models import Region, prefix_index
 
@@ -51,7 +51,14 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(path="township", edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    scope = Scope(
+        path="township",
+        edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER},
+        actions={
+            "transfer": Action({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER}),  # start a transfer out
+            "seal": Action({Role.COUNTY_OFFICER}),  # seal the file of a person with no active measure (§3b)
+        },
+    )
     seals_records = True  # sunshine.access: a sealed person's rows vanish from visible_to and editable_by
 
     class Meta:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import OFFICES
 from sunshine.models import Region, prefix_index
 
@@ -88,7 +88,14 @@ class LawfulQuery(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
     objects = LawfulQueryQuerySet.as_manager()
-    scope = Scope(path="region", read=OFFICES, edit=OFFICES, seals=False)
+    scope = Scope(
+        path="region",
+        read=OFFICES,
+        edit=OFFICES,
+        # a second officer decides: never the requester (the region already makes them the same or a higher level)
+        actions={"decide": Action(OFFICES, rule=lambda user, query: query.requester_id != user.pk)},
+        seals=False,
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

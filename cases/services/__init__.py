@@ -12,7 +12,7 @@ from .measures import (
     measure_validate,
 )
 from .persons import person_register, person_update, pinyin_initials
-from .records import record_save
+from .records import record_save, urine_test_record
 from .sealing import lawful_query_decide, lawful_query_request, person_seal, sealed_case_record
 from .transfers import transfer_accept, transfer_approve, transfer_reject, transfer_start
 
@@ -41,4 +41,5 @@ __all__ = [
     "transfer_approve",
     "transfer_reject",
     "transfer_start",
+    "urine_test_record",
 ]

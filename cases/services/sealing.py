@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure
 from sunshine.choices import OFFICES, Role
 from sunshine.models import User
 
@@ -44,9 +44,7 @@ def _seal(*, person: Person, on: dt.date, cause: str, reason: str = "", user: Us
 def person_seal(*, user: User, person: Person, reason: str, today: dt.date | None = None) -> Sealing:
     """A county officer seals the file of a person of their county who has no active measure, giving the reason."""
     today = today or dt.date.today()
-    if user.role != Role.COUNTY_OFFICER:
-        raise PermissionDenied
-    ensure_editable(user, person)
+    ensure(user, "seal", person)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for sealing.")})
     if Measure.objects.filter(person=person).active_on(today).exists():
@@ -190,9 +188,8 @@ def lawful_queries_pending(*, user: User) -> Iterable[LawfulQuery]:
 def lawful_query_decide(*, user: User, query: LawfulQuery, approve: bool, reason: str) -> LawfulQuery:
     """A second officer of the same or a higher level approves (a read-only grant of at most 7 days) or refuses."""
     query = LawfulQuery.objects.select_for_update().get(pk=query.pk)
-    ensure_editable(user, query)  # the decider's region contains the requester's: the same or a higher level
-    if query.requester_id == user.pk:
-        raise PermissionDenied(_("An officer cannot decide their own request."))
+    # the decider's region contains the requester's (the same or a higher level), and they are not the requester
+    ensure(user, "decide", query)
     if query.status != QueryStatus.PENDING:
         raise ValidationError({"reason": _("This request has already been decided.")})
     if not reason.strip():
