@@ -157,7 +157,7 @@ ROUTES = {
     "cases:roster_template": Roles(PERSON_EDITORS),
     "cases:roster_job": RegionRoute("roster_job", editors=JOB_OWNERS),
     # Sealed records and lawful queries (issue #14). Person s is sealed: every person route answers 404 for all.
-    "cases:person_seal": PersonRoute(editors=COUNTY),
+    "cases:person_seal": PersonRoute(action="seal"),
     "cases:sealed_case": Roles(CASE_RECORDERS),
     "cases:lawful_query_list": Roles(OFFICERS),
     "cases:lawful_query_create": Roles(OFFICERS),

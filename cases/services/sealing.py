@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure
+from sunshine.access import ensure, may
 from sunshine.choices import OFFICES, Role
 from sunshine.models import User
 
@@ -26,7 +26,7 @@ from ..id_numbers import normalize_id_number
 from ..models import DrugUseFinding, LawfulQuery, Measure, Person, Sealing, UrineTest
 from ..models.sealing import GRANT_DAYS
 from .measures import measure_order
-from .records import record_save
+from .records import record_save, urine_test_record
 
 ABSTINENCE_YEARS = 3
 # The record a new case makes, by the event that unseals the file (a measure order has its own service).
@@ -124,6 +124,8 @@ def sealed_case_record(*, user: User, id_number: str, event: str, record, reason
     _unseal(person=person, user=user, cause=event, reason=reason.strip(), on=on)
     if event == UnsealCause.MEASURE_ORDER:
         measure_order(user=user, measure=record)
+    elif event == UnsealCause.POSITIVE_TEST:  # as the test form: police and county also record the finding
+        urine_test_record(user=user, test=record, record_finding=may(user, "add", DrugUseFinding))
     else:
         record_save(user=user, record=record)
     return person

@@ -80,7 +80,7 @@ def sealed(abstinent):
 def _case(user, person, event, **fields):
     records = {
         "finding": DrugUseFinding(found_on=D(2024, 3, 1), details="派出所查获"),
-        "positive_test": UrineTest(tested_on=D(2024, 3, 1), result="positive", kind="surprise"),
+        "positive_test": UrineTest(tested_on=D(2024, 3, 1), result="positive", kind="surprise", substance="冰毒"),
         "measure_order": Measure(kind="community_detox", ordered_on=D(2024, 3, 1), order_number="南公戒〔2024〕1号"),
     }
     record = records[event]
