@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='sealed',
-            field=models.BooleanField(default=False, editable=False, verbose_name='sealed'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='sealed'),
         ),
         migrations.CreateModel(
             name='LawfulQuery',

@@ -46,7 +46,7 @@ class Person(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     # Sealed (封存, DESIGN §3b): the person and their records vanish from every list and page. The history of
     # sealing and unsealing is ``Sealing``; this flag is its current state, kept by ``cases.services.sealing``.
-    sealed = models.BooleanField(_("sealed"), default=False, editable=False)
+    sealed = models.BooleanField(_("sealed"), default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
