@@ -11,7 +11,7 @@ from .access import lawful_grants
 from .models import AuditEntry, User
 
 
-def _client_address(request) -> str | None:
+def client_address(request) -> str | None:
     if request is None:
         return None
     forwarded = request.headers.get("X-Forwarded-For")
@@ -34,7 +34,7 @@ def audit_event(instance, *, event: str, actor: User | None, request=None, detai
         action=AuditEntry.Action.ACCESS,
         event=event,
         actor=actor if actor and actor.is_authenticated else None,
-        remote_addr=_client_address(request),
+        remote_addr=client_address(request),
         additional_data=detail,
         changes=None,
         serialized_data=None,

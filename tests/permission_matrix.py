@@ -125,6 +125,9 @@ ROUTES = {
     "staff_create": Roles(MANAGERS),
     "staff_update": StaffRoute(),
     "audit_log": Roles(AUDIT_READERS),
+    # API tokens (issue #12): everybody lists their own; a token is revoked by its owner alone (builder below).
+    "token_list": SignedIn(),
+    "token_revoke": RegionRoute("api_token", editors=JOB_OWNERS, method="post", ok=302),
     # A background job is seen by the user who started it, nobody else (builder below).
     "job_detail": RegionRoute("job", editors=JOB_OWNERS),
     "job_download": RegionRoute("job", editors=JOB_OWNERS),
@@ -169,6 +172,8 @@ ROUTES = {
     "api:lawful-query-detail": RegionRoute("lawful_query", editors=QUERY_SEES),
     "api:lawful-query-decide": RegionRoute("lawful_query", editors=QUERY_SEES, method="post", ok=400),
     "api:token": Public(method="post", ok=400),
+    "api:api-token-list": SignedIn(),
+    "api:api-token-detail": RegionRoute("api_token", editors=JOB_OWNERS, method="delete", ok=204),
     "api:region-list": SignedIn(),
     "api:region-detail": SignedIn(kwargs={"pk": "520102"}),
     "api:person-list": SignedIn(lists_persons=True),
@@ -221,6 +226,18 @@ def _roster_job(county_code):
 _roster_job.per_region = True
 
 
+def _api_token(county_code):
+    """An API token of the same owners as ``_job``."""
+    from sunshine.services import token_issue
+
+    owner = _job(county_code).requested_by
+    token_issue(user=owner, two_factor=True)
+    return owner.auth_token_set.latest("created")
+
+
+_api_token.per_region = True
+
+
 def _lawful_query(county_code):
     """A pending lawful query about a sealed person of that county, asked by an officer of it outside the cast."""
     from cases.models import LawfulQuery
@@ -241,6 +258,7 @@ _lawful_query.per_region = True
 BUILDERS: dict = {
     "job": _job,
     "roster_job": _roster_job,
+    "api_token": _api_token,
     "person": lambda person: person,
     "lawful_query": _lawful_query,
 }
