@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sunshine.access import ensure, may
-from sunshine.audit import audit_event
+from sunshine.audit import audit_event, probe_alerts
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
@@ -153,6 +153,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 kind.replace("-", "_"): may(user, "add", model) for kind, (model, _fields) in RECORD_KINDS.items()
             },
             "sections": sections,
+            "probe_alerts": probe_alerts(user=user, since=today - dt.timedelta(days=30)),
         }
 
 

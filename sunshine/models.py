@@ -178,6 +178,8 @@ class AuditEntry(AbstractLogEntry):
         EXPORT = "export", _("exported")
         LOGIN = "login", _("signed in")
         LOGIN_FAILED = "login_failed", _("failed sign-in")
+        PROBE = "probe", _("told an ID number is registered")
+        PROBE_ALERT = "probe_alert", _("many registration checks")
 
     region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, db_index=False, related_name="+")
     event = models.CharField(_("event"), max_length=16, choices=Event.choices, db_index=True)
