@@ -35,7 +35,7 @@ class BenefitListView(LoginRequiredMixin, ListView):
             **super().get_context_data(**kwargs),
             "filter": self.filterset,
             "can_decide": may(user, "decide", Benefit),
-            "opens_persons": Person.scope.may_read(user),  # civil-affairs staff see benefits, not person files
+            "opens_persons": may(user, "view", Person),  # civil-affairs staff see benefits, not person files
         }
 
 
