@@ -11,6 +11,6 @@ from .selectors import courses_awaiting_progress
 @register_home_section
 def _courses(user, today) -> dict | None:
     """HR staff: the courses whose enrolled persons await attendance or completion."""
-    if user.role != Role.DEPARTMENT_STAFF or not may(user, "add", Enrolment):
+    if user.role != Role.DEPARTMENT_STAFF or not may(user, "change", Enrolment):
         return None
     return {"template": "training/home_section.html", "courses": courses_awaiting_progress(user=user, today=today)}
