@@ -160,6 +160,7 @@ class Context:
         self.refs: dict[str, dict[str, models.Model]] = defaultdict(dict)
         self.breach_candidates: set[str] = set()  # ID numbers whose new missed tests may reach a breach
         self.registered_elsewhere: set[str] = set()  # reported as one count, never row by row (issue 12)
+        self.sealed: set[str] = set()  # ID numbers of sealed files in the importer's region (DESIGN §3b)
 
     def error(self, sheet: Sheet, row: Row | int, alias: str, code: str, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
@@ -180,9 +181,15 @@ class Context:
         return region
 
     def elsewhere(self, sheet: Sheet, row: Row) -> None:
-        """A row names a person registered outside the importer's reach. Refused, but not row by row: a list of
-        which numbers exist elsewhere is what a prober wants, so the file gets one count (``elsewhere_error``)."""
-        self.registered_elsewhere.add(row.values["id_number"])
+        """A row names a person outside the importer's reach. A sealed file of their region is refused on its row,
+        showing nothing; any other is counted, not listed row by row: which numbers exist elsewhere is what a
+        prober wants, so the file gets one count (``elsewhere_error``, issue 12)."""
+        id_number = row.values.get("id_number")
+        if id_number in self.sealed:  # a sealed file of the importer's region: refused, nothing of it shown (§3b)
+            self.error(sheet, row, "id_number", "sealed",
+                       _("This person's file is sealed by law; a lawful query is needed."))  # fmt: skip
+            return
+        self.registered_elsewhere.add(id_number)
         row.failed = True
 
     def elsewhere_error(self) -> None:
@@ -327,6 +334,9 @@ def _load(ctx: Context, tables: list[tuple[Sheet, list[Row]]]) -> None:
     for chunk in _chunks(id_numbers):
         ctx.db_persons.update((p.id_number, p) for p in Person.objects.filter(id_number__in=chunk))
     ctx.editable = _editable(Person, ctx.user, (person.pk for person in ctx.db_persons.values()))
+    sealed = [person.pk for person in ctx.db_persons.values() if person.sealed]
+    for chunk in _chunks(sealed):
+        ctx.sealed.update(Person.objects.sealed_from(ctx.user).filter(pk__in=chunk).values_list("id_number", flat=True))
 
 
 # 3. Planning ---------------------------------------------------------------------------------------------------
