@@ -160,6 +160,8 @@ ROUTES = {
     "api:transfer-approve": ObjectRoute("transfer", method="post", ok=None),
     "api:transfer-reject": ObjectRoute("transfer", method="post", ok=None),
     "api:alert-list": SignedIn(),
+    # The field app's sync (issue 15): those who record in the field; each record is scoped on its own.
+    "api:sync": Roles(TEST_WRITERS, method="post"),
     "api:alert-detail": ObjectRoute("alert"),
     **{f"api:{name}-list": SignedIn() for name in RECORD_ROUTES},
     **{f"api:{name}-detail": ObjectRoute(name) for name in RECORD_ROUTES},

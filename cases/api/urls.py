@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import sync, views
 
 router = SimpleRouter()
 router.register("persons", views.PersonViewSet, basename="person")
@@ -16,4 +17,4 @@ router.register("help-group", views.HelperViewSet, basename="helper")
 router.register("transfers", views.TransferViewSet, basename="transfer")
 router.register("alerts", views.AlertViewSet, basename="alert")
 
-urlpatterns = router.urls
+urlpatterns = [path("sync/", sync.SyncView.as_view(), name="sync"), *router.urls]

@@ -1,10 +1,17 @@
 """The base viewset every personal-data endpoint derives from: rows come from ``visible_to``."""
 
 from django.core.exceptions import PermissionDenied
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
 from sunshine.access import ensure_editable
+from sunshine.once import HEADER, create_once, parse_key
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
@@ -31,3 +38,35 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         super().check_permissions(request)
         if self.action == "create" and not self.model.scope.may_edit(request.user):
             raise PermissionDenied
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                OpenApiTypes.UUID,
+                OpenApiParameter.HEADER,
+                description="One-time id: the same POST sent again creates nothing and returns the first row",
+            )
+        ]
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+
+        def create():
+            serializer.is_valid(raise_exception=True)
+            self.perform_create(serializer)
+            return serializer.instance
+
+        try:
+            key = parse_key(request.headers.get(HEADER), field=HEADER)
+            row, created = create_once(user=request.user, key=key, create=create)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(get_error_detail(error)) from None
+        if created:
+            return Response(
+                serializer.data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(serializer.data)
+            )
+        row = self.get_queryset().filter(pk=row.pk).first()
+        if row is None:  # saved once, since moved out of the caller's reach
+            raise Http404
+        return Response(self.get_serializer(row).data, status=status.HTTP_200_OK)
