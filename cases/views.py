@@ -24,7 +24,7 @@ from sunshine.once import create_once, parse_key
 from sunshine.pdf import render_pdf
 
 from . import services
-from .choices import TransferStatus
+from .choices import TestResult, TransferStatus
 from .forms import (
     RECORD_KINDS,
     AlertDecisionForm,
@@ -39,12 +39,15 @@ from .forms import (
     TransferForm,
     record_form_class,
 )
-from .models import Alert, Measure, Person, Transfer
+from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
-from .selectors import may_see_health, person_list, work_list
+from .selectors import may_see_health, person_list, treatments_under_way, work_list
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
+POSITIVE_TEST_HELP = gettext_lazy(
+    "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
+)
 
 # Sections that apps above cases add to the person's file: functions (person, user) -> a context dict
 # with "template", or None to show nothing.
@@ -54,6 +57,24 @@ _person_sections: list = []
 def register_person_section(section):
     _person_sections.append(section)
     return section
+
+
+# Sections of the home page that apps add for the users whose work they hold (department staff above all):
+# functions (user, today) -> a context dict with "template", or None to show nothing.
+_home_sections: list = []
+
+
+def register_home_section(section):
+    _home_sections.append(section)
+    return section
+
+
+@register_home_section
+def _treatments_section(user, today) -> dict | None:
+    """Health staff: the detox and methadone treatments under way in their region."""
+    if user.role != Role.DEPARTMENT_STAFF or not Measure.scope.may_read(user):
+        return None
+    return {"template": "cases/home_treatments.html", "measures": treatments_under_way(user=user, today=today)}
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -144,6 +165,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, dt.date.today()
+        sections = [found for section in _home_sections if (found := section(user, today))]
+        if user.role == Role.DEPARTMENT_STAFF:
+            # Department staff hold no caseload: their home is their department's own work.
+            return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
         items = work_list(user=user, today=today)
         stages = pathway_stages({item.person.pk for item in items}, today)
         return {
@@ -156,6 +181,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             .filter(status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
             .select_related("person", "from_township", "to_township")[:50],
             "can_register": Person.scope.may_edit(user),
+            "sections": sections,
         }
 
 
@@ -275,8 +301,23 @@ class RecordCreateView(ServiceFormView):
         today = dt.date.today()
         return {self.model.date_field: today} if self.model.date_field != "created_at" else {}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "record_finding" in form.fields and not DrugUseFinding.scope.may_edit(self.request.user):
+            # Findings are the police's and the county's to record: say so instead of offering it.
+            del form.fields["record_finding"]
+            form.fields["result"].help_text = POSITIVE_TEST_HELP
+        return form
+
     def run(self, form):
-        services.record_save(user=self.request.user, record=form.instance)
+        user = self.request.user
+        if isinstance(form.instance, UrineTest):
+            record_finding = form.cleaned_data.get("record_finding", False)
+            finding = services.urine_test_record(user=user, test=form.instance, record_finding=record_finding)
+            if form.instance.result == TestResult.POSITIVE and finding is None:
+                messages.warning(self.request, POSITIVE_TEST_HELP)
+        else:
+            services.record_save(user=user, record=form.instance)
         return f"{self.object.get_absolute_url()}#timeline"
 
 
