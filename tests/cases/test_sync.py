@@ -129,3 +129,15 @@ def test_roles_that_record_nothing_in_the_field_are_refused(client, hr_staff, pr
     for user in (hr_staff, province_officer):
         client.force_login(user)
         assert sync(client, []).status_code == 403
+
+
+def test_a_positive_test_goes_through_the_online_forms_service(client, police_a, person_a):
+    """As on the form: the police's positive test records the drug-use finding in the same step, once."""
+    from cases.models import DrugUseFinding
+
+    client.force_login(police_a)
+    positive = record("urine-tests", person_a, result="positive", substance="海洛因", record_finding=True)
+    assert sync(client, [positive]).json()["results"][0]["status"] == "created"
+    assert sync(client, [positive]).json()["results"][0]["status"] == "exists"
+    assert UrineTest.objects.get().substance == "海洛因"
+    assert DrugUseFinding.objects.get(person=person_a).found_on == dt.date.today()
