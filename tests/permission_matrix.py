@@ -162,6 +162,11 @@ ROUTES = {
     "api:alert-list": SignedIn(),
     # The field app's sync (issue 15): those who record in the field; each record is scoped on its own.
     "api:sync": Roles(TEST_WRITERS, method="post"),
+    "api:caseload": Roles(TEST_WRITERS),
+    "cases:field": Roles(TEST_WRITERS),
+    # The field app's service worker and manifest hold no personal data and must load without a session.
+    "cases:field_sw": Public(),
+    "cases:field_manifest": Public(),
     "api:alert-detail": ObjectRoute("alert"),
     **{f"api:{name}-list": SignedIn() for name in RECORD_ROUTES},
     **{f"api:{name}-detail": ObjectRoute(name) for name in RECORD_ROUTES},

@@ -6,9 +6,13 @@ UUID as its one-time id (``sunshine.once``): sent again, it answers "exists" and
 record stands alone: one refused record leaves the others saved.
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -17,6 +21,7 @@ from rest_framework.views import APIView
 from sunshine.once import create_once, parse_key
 
 from ..models import Person
+from ..selectors import caseload, may_record_in_field
 from . import serializers as s
 
 # The four everyday records a worker makes in the field, by their API name.
@@ -105,8 +110,30 @@ class SyncView(APIView):
         responses=SyncResponseSerializer,
     )
     def post(self, request):
-        if not any(serializer.Meta.model.scope.may_edit(request.user) for serializer in SYNC_TYPES.values()):
+        if not may_record_in_field(request.user):
             raise PermissionDenied
         batch = SyncRequestSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         return Response({"results": [sync_record(request=request, record=r) for r in batch.validated_data["records"]]})
+
+
+CASELOAD_HOURS = 72  # the phone erases its copy this long after the last sync (DESIGN §5a)
+
+
+class CaseloadView(APIView):
+    """The field app's offline copy of the caller's caseload: persons under an active measure with masked ID,
+    stage, due items and recent visits and tests; no full ID number, no health data. Expires after 72 hours."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        if not may_record_in_field(request.user):
+            raise PermissionDenied
+        now = timezone.now()
+        return Response(
+            {
+                "user": request.user.username,
+                "synced_at": now.isoformat(),
+                "expires_at": (now + dt.timedelta(hours=CASELOAD_HOURS)).isoformat(),
+                "persons": caseload(user=request.user, today=timezone.localdate()),
+            }
+        )

@@ -17,4 +17,8 @@ router.register("help-group", views.HelperViewSet, basename="helper")
 router.register("transfers", views.TransferViewSet, basename="transfer")
 router.register("alerts", views.AlertViewSet, basename="alert")
 
-urlpatterns = [path("sync/", sync.SyncView.as_view(), name="sync"), *router.urls]
+urlpatterns = [
+    path("sync/", sync.SyncView.as_view(), name="sync"),
+    path("caseload/", sync.CaseloadView.as_view(), name="caseload"),
+    *router.urls,
+]
