@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.access import may
 from sunshine.models import User
 
 from .choices import EndReason, MeasureKind, ScheduledActivity, StatusKind
@@ -170,7 +171,7 @@ FIELD_RECENT = 3  # records of each kind a field copy carries per person
 
 def may_record_in_field(user: User) -> bool:
     """Whether the user records any of the four everyday field records (visit, test, absence, leave)."""
-    return any(model.scope.may_edit(user) for model in (Visit, UrineTest, Absence, Leave))
+    return any(may(user, "add", model) for model in (Visit, UrineTest, Absence, Leave))
 
 
 def caseload(*, user: User, today: dt.date) -> list[dict]:

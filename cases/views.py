@@ -3,7 +3,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import BaseModelForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
@@ -89,13 +89,14 @@ def add_service_errors(form, error: ValidationError) -> None:
 class ServiceFormView(LoginRequiredMixin, FormView):
     """A form whose valid data goes to a service: form → service → redirect.
 
-    ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``allowed_roles``
-    then answers 403 to those who see it but whose role may not act.
+    ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``action``, the declared
+    action the page performs (``sunshine.access.may``) on ``action_target()``, then answers 403 to those who see
+    the subject but may not act.
     """
 
     template_name = "cases/action_form.html"
     title = ""
-    allowed_roles: frozenset | None = None
+    action: str | None = None
     # Whether the form creates a row and so carries a one-time id (``sunshine.once``). None: a model form
     # for a new instance does; a plain form that creates says True and sets ``self.created`` in ``run``.
     one_time: bool | None = None
@@ -105,12 +106,16 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
-        if self.allowed_roles is not None and request.user.role not in self.allowed_roles:
-            raise PermissionDenied
+        if self.action is not None:
+            ensure(request.user, self.action, self.action_target())
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
         return None
+
+    def action_target(self):
+        """The row (or, for an action that makes one, the model) ``action`` is asked about."""
+        return self.object
 
     def run(self, form):
         """Call the service; return what to redirect to."""
@@ -180,7 +185,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "transfers": Transfer.objects.visible_to(user)
             .filter(status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
             .select_related("person", "from_township", "to_township")[:50],
-            "can_register": Person.scope.may_edit(user),
+            "can_register": may(user, "add", Person),
+            "may_log": {
+                kind.replace("-", "_"): may(user, "add", model) for kind, (model, _fields) in RECORD_KINDS.items()
+            },
             "sections": sections,
         }
 
@@ -197,7 +205,7 @@ class PersonListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         stages = pathway_stages([person.pk for person in context["object_list"]])
         context["rows"] = [(person, stages[person.pk]) for person in context["object_list"]]
-        return {**context, "search": self.search, "can_register": Person.scope.may_edit(self.request.user)}
+        return {**context, "search": self.search, "can_register": may(self.request.user, "add", Person)}
 
 
 class PersonDetailView(LoginRequiredMixin, DetailView):
@@ -217,17 +225,18 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             **super().get_context_data(**kwargs),
             "today": dt.date.today(),
             "show_health": may_see_health(user),
-            "can_edit": Person.objects.editable_by(user).filter(pk=person.pk).exists(),
-            "is_county": user.role == Role.COUNTY_OFFICER,
+            "can_edit": may(user, "change", person),
+            "may_order": may(user, "order", Measure),
+            "may_transfer": may(user, "transfer", person),
             "stage": pathway_stage(person.pk),
             "pathway_steps": PATHWAY,
-            "measures": Measure.objects.visible_to(user).filter(person=person),
+            "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
             "helpers": person.helpers.visible_to(user),
             "timeline": timeline(person, user=user),
             "record_kinds": [
                 (kind, model._meta.verbose_name)
                 for kind, (model, _fields) in RECORD_KINDS.items()
-                if model.scope.may_edit(user)
+                if may(user, "add", model)
             ],
             "sections": [found for section in _person_sections if (found := section(person, user))],
             "open_transfer": Transfer.objects.visible_to(user)
@@ -252,12 +261,13 @@ class PersonFormView(ServiceFormView):
 
     def get_object(self):
         if "pk" in self.kwargs:
-            person = get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-            ensure_editable(self.request.user, person)
-            return person
-        if not Person.scope.may_edit(self.request.user):
-            raise PermissionDenied
+            self.action = "change"
+            return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        self.action = "add"
         return Person()
+
+    def action_target(self):
+        return self.object if self.object.pk else Person
 
     def get_form(self, form_class=None):
         user = self.request.user
@@ -280,12 +290,14 @@ def _record_model(kind: str):
 class RecordCreateView(ServiceFormView):
     """Log a visit, test, finding... for a person: a few taps, today's date filled in."""
 
+    action = "add"
+
     def get_object(self):
         self.model = _record_model(self.kwargs["kind"])
-        person = get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        if not self.model.scope.may_edit(self.request.user):
-            raise PermissionDenied
-        return person
+        return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def action_target(self):
+        return self.model
 
     @property
     def title(self):
@@ -324,11 +336,15 @@ class RecordCreateView(ServiceFormView):
 class RecordUpdateView(RecordCreateView):
     """Correct a record (the roles that may write it, within their scope)."""
 
+    action = "change"
+
     def get_object(self):
         self.model = _record_model(self.kwargs["kind"])
         self.record = get_object_or_404(self.model.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        ensure_editable(self.request.user, self.record)
         return self.record.person
+
+    def action_target(self):
+        return self.record
 
     def get_form_kwargs(self):
         return {**FormView.get_form_kwargs(self), "instance": self.record}
@@ -336,11 +352,14 @@ class RecordUpdateView(RecordCreateView):
 
 class MeasureOrderView(ServiceFormView):
     title = gettext_lazy("Record a measure decision")
-    allowed_roles = COUNTY_ONLY
+    action = "order"
     form_class = MeasureOrderForm
 
     def get_object(self):
         return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def action_target(self):
+        return Measure
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Measure(person=self.object)}
@@ -358,7 +377,7 @@ class MeasureMixin:
 
 class MeasureCorrectView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Correct a measure")
-    allowed_roles = COUNTY_ONLY
+    action = "correct"
     form_class = MeasureOrderForm
 
     def get_form_kwargs(self):
@@ -370,7 +389,7 @@ class MeasureCorrectView(MeasureMixin, ServiceFormView):
 
 class MeasureReportView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Record the report and agreement")
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    action = "change"
     form_class = MeasureReportForm
 
     def run(self, form):
@@ -379,7 +398,7 @@ class MeasureReportView(MeasureMixin, ServiceFormView):
 
 class MeasureCloseView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("End a measure")
-    allowed_roles = COUNTY_ONLY
+    action = "close"
     form_class = MeasureCloseForm
 
     def run(self, form):
@@ -388,7 +407,7 @@ class MeasureCloseView(MeasureMixin, ServiceFormView):
 
 class MeasureEscalateView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Escalate to compulsory isolation")
-    allowed_roles = COUNTY_ONLY
+    action = "escalate"
     form_class = MeasureEscalateForm
 
     one_time = True
@@ -400,7 +419,7 @@ class MeasureEscalateView(MeasureMixin, ServiceFormView):
 
 class DischargeNoticeView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Township told of the discharge")
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    action = "change"
     form_class = DischargeNoticeForm
 
     def run(self, form):
@@ -425,7 +444,7 @@ class AgreementView(MeasureMixin, LoginRequiredMixin, DetailView):
 
 class TransferStartView(ServiceFormView):
     title = gettext_lazy("Transfer to another township")
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    action = "transfer"
     form_class = TransferForm
 
     def get_object(self):
@@ -453,9 +472,7 @@ class TransferListView(LoginRequiredMixin, ListView):
 
 
 class TransferDecisionView(ServiceFormView):
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
     form_class = TransferDecisionForm
-    action = ""
 
     def get_object(self):
         transfers = Transfer.objects.visible_to(self.request.user).select_related(
@@ -488,7 +505,7 @@ class AlertListView(LoginRequiredMixin, ListView):
 
 class AlertAcknowledgeView(ServiceFormView):
     title = gettext_lazy("Record the decision on this alert")
-    allowed_roles = frozenset({Role.COMMUNITY_POLICE, Role.COUNTY_OFFICER})
+    action = "change"
     form_class = AlertDecisionForm
 
     def get_object(self):
@@ -521,7 +538,7 @@ class PersonFilePdfView(LoginRequiredMixin, View):
             "show_health": may_see_health(user),
             "stage": pathway_stage(person.pk, today),
             "pathway_steps": PATHWAY,
-            "measures": Measure.objects.visible_to(user).filter(person=person),
+            "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
             "helpers": person.helpers.visible_to(user),
             "timeline": timeline(person, user=user),
         }

@@ -11,6 +11,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from sunshine.access import may
+
 from .api.sync import SYNC_TYPES
 from .forms import FIELD_KINDS, record_form_class
 from .models import DrugUseFinding
@@ -32,11 +34,11 @@ class FieldAppView(LoginRequiredMixin, TemplateView):
         kinds = [
             {"type": api_type, "label": SYNC_TYPES[api_type].Meta.model._meta.verbose_name, "form": form}
             for api_type, slug in FIELD_KINDS.items()
-            if SYNC_TYPES[api_type].Meta.model.scope.may_edit(user)
+            if may(user, "add", SYNC_TYPES[api_type].Meta.model)
             for form in [record_form_class(slug)(prefix=api_type)]
         ]
         for kind in kinds:
-            if "record_finding" in kind["form"].fields and not DrugUseFinding.scope.may_edit(user):
+            if "record_finding" in kind["form"].fields and not may(user, "add", DrugUseFinding):
                 del kind["form"].fields["record_finding"]
         return {**super().get_context_data(**kwargs), "kinds": kinds}
 

@@ -18,6 +18,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sunshine.access import may
 from sunshine.once import create_once, parse_key
 
 from ..models import Person
@@ -62,7 +63,7 @@ def sync_record(*, request, record) -> dict:
 
     def create():
         model = serializer_class.Meta.model
-        if not model.scope.may_edit(user):
+        if not may(user, "add", model):
             raise serializers.ValidationError({"type": [_("Your role may not record this.")]})
         # Out of reach and missing answer alike, and nothing else is checked: no detail about a person
         # the user may not see.
