@@ -44,8 +44,12 @@ def _created_by_key(*, user: User, key: uuid.UUID):
     return row
 
 
-def create_once(*, user: User, key: uuid.UUID | None, create: Callable[[], models.Model]) -> tuple[object, bool]:
+def create_once(
+    *, user: User, key: uuid.UUID | None, create: Callable[[], models.Model], unused: bool = False
+) -> tuple[object, bool]:
     """Run ``create`` (which returns the row it saved) unless ``key`` was used already; return (row, created).
+
+    ``unused``: the caller has just looked the key up (a batch looks all its keys up at once); skip that query.
 
     On a repeat the row is the one the first request created, read without scoping: callers show it
     only through their own scoped read. Two simultaneous requests with one key: the second one's key
@@ -54,7 +58,7 @@ def create_once(*, user: User, key: uuid.UUID | None, create: Callable[[], model
     """
     if key is None:
         return create(), True
-    existing = _created_by_key(user=user, key=key)
+    existing = None if unused else _created_by_key(user=user, key=key)
     if existing is not None:
         return existing, False
     try:

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sunshine.access import may
+from sunshine.models import OneTimeKey
 from sunshine.once import create_once, parse_key
 
 from ..models import Person
@@ -48,37 +49,69 @@ def _refused(record_id, errors: dict) -> dict:
     return {"id": record_id, "status": "refused", "errors": errors}
 
 
-def sync_record(*, request, record) -> dict:
+def _key_or_none(value):
+    try:
+        return parse_key(value)
+    except DjangoValidationError:
+        return None
+
+
+def sync_records(*, request, records: list) -> list[dict]:
+    """Apply a batch; answer one result per record, in order.
+
+    Two queries look up, for the whole batch, the persons the user may see and the ids already used; each new
+    record then goes through its serializer and service in its own transaction (one refused record leaves the
+    others saved).
+    """
+    user = request.user
+    keys = [_key_or_none(r.get("id")) for r in records if isinstance(r, dict)]
+    used = dict(OneTimeKey.objects.filter(key__in=[k for k in keys if k]).values_list("key", "user_id"))
+    person_ids = {
+        int(str(r["data"].get("person")))
+        for r in records
+        if isinstance(r, dict) and isinstance(r.get("data"), dict) and str(r["data"].get("person", "")).isdigit()
+    }
+    reachable = set(Person.objects.visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+    return [sync_record(request=request, record=r, reachable=reachable, used=used) for r in records]
+
+
+def sync_record(*, request, record, reachable: set[int], used: dict) -> dict:
     """Apply one record of a batch; answer its result (created, exists or refused with field messages)."""
     if not isinstance(record, dict):
         return _refused(None, {"non_field_errors": [_("A record must be an object.")]})
     record_id = record.get("id")
     serializer_class = SYNC_TYPES.get(record.get("type"))
     data = record.get("data")
+    user = request.user
+    try:
+        key = parse_key(record_id)
+    except DjangoValidationError as error:
+        return _refused(record_id, error.message_dict)
+    if key is None:
+        return _refused(record_id, {"id": [_("Each record needs its id (UUID).")]})
+    if key in used:  # sent before (its answer was lost on the way back), or another account's id
+        if used[key] == user.pk:
+            return {"id": record_id, "status": "exists", "errors": {}}
+        return _refused(record_id, {"id": [_("This one-time id has already been used.")]})
     if serializer_class is None:
         return _refused(record_id, {"type": [_("Unknown record type.")]})
     if not isinstance(data, dict):
         return _refused(record_id, {"data": [_("The record's fields are missing.")]})
-    user = request.user
+    if not may(user, "add", serializer_class.Meta.model):
+        return _refused(record_id, {"type": [_("Your role may not record this.")]})
+    person = str(data.get("person", ""))
+    if not person.isdigit() or int(person) not in reachable:
+        # Out of reach and missing answer alike, and nothing else is checked: no detail about a person the
+        # user may not see.
+        return _refused(record_id, {"person": [_("Not in your area.")]})
 
     def create():
-        model = serializer_class.Meta.model
-        if not may(user, "add", model):
-            raise serializers.ValidationError({"type": [_("Your role may not record this.")]})
-        # Out of reach and missing answer alike, and nothing else is checked: no detail about a person
-        # the user may not see.
-        person = str(data.get("person", ""))
-        if not person.isdigit() or not Person.objects.visible_to(user).filter(pk=int(person)).exists():
-            raise serializers.ValidationError({"person": [_("Not in your area.")]})
         serializer = serializer_class(data=data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         return serializer.save()
 
     try:
-        key = parse_key(record_id)
-        if key is None:
-            return _refused(record_id, {"id": [_("Each record needs its id (UUID).")]})
-        _row, created = create_once(user=user, key=key, create=create)
+        _row, created = create_once(user=user, key=key, create=create, unused=True)
     except DjangoValidationError as error:
         return _refused(record_id, error.message_dict if hasattr(error, "error_dict") else _messages(error.messages))
     except serializers.ValidationError as error:
@@ -115,7 +148,7 @@ class SyncView(APIView):
             raise PermissionDenied
         batch = SyncRequestSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
-        return Response({"results": [sync_record(request=request, record=r) for r in batch.validated_data["records"]]})
+        return Response({"results": sync_records(request=request, records=batch.validated_data["records"])})
 
 
 CASELOAD_HOURS = 72  # the phone erases its copy this long after the last sync (DESIGN §5a)
