@@ -29,7 +29,6 @@ PACKAGES = [
     ("workbox-core", "7.4.1", ["build/workbox-core.prod.js"], "workbox"),
     ("workbox-routing", "7.4.1", ["build/workbox-routing.prod.js"], "workbox"),
     ("workbox-strategies", "7.4.1", ["build/workbox-strategies.prod.js"], "workbox"),
-    ("workbox-precaching", "7.4.1", ["build/workbox-precaching.prod.js"], "workbox"),
     # IndexedDB with promises (the field app's caseload copy and outbox).
     ("idb", "8.0.4", ["build/umd.js", "LICENSE"], "idb"),
 ]
