@@ -55,6 +55,7 @@ class FieldServiceWorkerView(TemplateView):
             reverse("cases:field"),
             static("css/sunshine.css"),
             static("vendor/htmx/htmx.min.js"),
+            static("js/forms.js"),
             static("vendor/idb/umd.js"),
             static("js/field.js"),
         ]
