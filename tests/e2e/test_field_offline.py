@@ -116,6 +116,7 @@ def test_a_worker_records_offline_and_the_outbox_syncs_once(
     page.screenshot(path=SCREENSHOTS / "field-refused.png", full_page=True)
 
     # Signing out leaves no caseload in the browser: no person's name in IndexedDB, Cache Storage or localStorage.
+    page.get_by_role("button", name="菜单").click()  # on a phone the menu folds behind its button
     page.get_by_role("button", name="退出").click()
     page.wait_for_selector("body[data-field-erased]")
     stored = page.evaluate(READ_STORAGE)
