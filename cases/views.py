@@ -3,7 +3,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseModelForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from sunshine.access import ensure, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
+from sunshine.concurrency import StaleVersion
 from sunshine.models import AuditEntry
 from sunshine.once import FIELD_NAME as ONE_TIME_FIELD
 from sunshine.once import create_once, parse_key
@@ -79,6 +80,12 @@ def _treatments_section(user, today) -> dict | None:
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on its field where the form has one, else on top."""
+    if isinstance(error, StaleVersion):  # a form that carries no version shows only the summary
+        if hasattr(form, "add_stale_error"):
+            form.add_stale_error(error)
+        else:
+            form.add_error(None, error.message_dict[NON_FIELD_ERRORS])
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return

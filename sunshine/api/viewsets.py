@@ -6,6 +6,7 @@ a change to a public row, ``editable_by``), relation filters take their choices 
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,7 +16,10 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from sunshine.access import ensure
+from sunshine.concurrency import Versioned
 from sunshine.once import HEADER, create_once, parse_key
+
+from .concurrency import check_if_match, etag
 
 # DRF's own action names and the declared action (sunshine.access.Scope) they perform.
 CHANGES = {"update": "change", "partial_update": "change", "destroy": "change"}
@@ -53,7 +57,27 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         obj = super().get_object()
         if self.request.method not in SAFE_METHODS:
             ensure(self.request.user, self.action_name(), obj)
+            if self.action in {"update", "partial_update"} and isinstance(obj, Versioned):
+                # Changes to one record take turns: its row stays locked from here to the save, so a
+                # PATCH applies its fields to the latest state and leaves the others as they are.
+                obj.refresh_from_db(from_queryset=type(obj)._base_manager.select_for_update())
+                check_if_match(self.request, obj)
+        self.versioned = obj
         return obj
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        self.versioned = serializer.instance
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        obj = getattr(self, "versioned", None)
+        if isinstance(obj, Versioned) and response.status_code == 200:
+            response["ETag"] = etag(obj)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -92,4 +116,5 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         row = self.get_queryset().filter(pk=row.pk).first()
         if row is None:  # saved once, since moved out of the caller's reach
             raise Http404
+        self.versioned = row  # the answer carries the row's ETag, as a read of it would
         return Response(self.get_serializer(row).data, status=status.HTTP_200_OK)
