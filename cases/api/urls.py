@@ -16,6 +16,7 @@ router.register("status-events", views.StatusEventViewSet, basename="status-even
 router.register("help-group", views.HelperViewSet, basename="helper")
 router.register("transfers", views.TransferViewSet, basename="transfer")
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("lawful-queries", views.LawfulQueryViewSet, basename="lawful-query")
 
 urlpatterns = [
     path("sync/", sync.SyncView.as_view(), name="sync"),
