@@ -11,6 +11,9 @@ class SunshineConfig(AppConfig):
 
         from . import audit  # noqa: F401  (connects the login receivers)
         from .models import User
+        from .validators import install_date_validators
+
+        install_date_validators()
 
         # Staff accounts: who changed whose role, region or status (never the password hash).
         auditlog.register(User, exclude_fields=["password", "last_login"])
