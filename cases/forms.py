@@ -2,10 +2,11 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.concurrency import VersionedFormMixin
 from sunshine.forms import RegionPicker
 from sunshine.models import Region, User
 
-from .choices import EndReason, InfectionStatus
+from .choices import EndReason, InfectionStatus, LegalBasis, MeasureKind, UnsealCause
 from .models import (
     Absence,
     Counselling,
@@ -29,7 +30,7 @@ def township_choices(user: User):
     return Region.objects.within(user.region).townships().select_related("parent")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -86,7 +87,11 @@ RECORD_KINDS = {
 }
 
 
-class UrineTestForm(forms.ModelForm):
+class RecordForm(VersionedFormMixin, forms.ModelForm):
+    pass
+
+
+class UrineTestForm(RecordForm):
     """A urine test; a positive one asks for the substance and offers to record the drug-use finding with it."""
 
     record_finding = forms.BooleanField(
@@ -104,10 +109,10 @@ def record_form_class(kind: str) -> type[forms.ModelForm]:
     if kind == "urine-test":
         return UrineTestForm
     model, fields = RECORD_KINDS[kind]
-    return forms.modelform_factory(model, fields=fields, widgets=_dated(fields, model))
+    return forms.modelform_factory(model, form=RecordForm, fields=fields, widgets=_dated(fields, model))
 
 
-class MeasureOrderForm(forms.ModelForm):
+class MeasureOrderForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
@@ -158,3 +163,48 @@ class TransferDecisionForm(forms.Form):
 
 class AlertDecisionForm(forms.Form):
     decision = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Sealed records and lawful queries (DESIGN §3b) -----------------------------------------------------------------
+
+
+class SealForm(forms.Form):
+    reason = forms.CharField(label=_("reason for sealing"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SealedCaseForm(forms.Form):
+    """A new case about a sealed person met again: the ID number, the event and its record, and why."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    event = forms.ChoiceField(label=_("new case"))
+    occurred_on = forms.DateField(label=_("date"), widget=DATE)
+    measure_kind = forms.ChoiceField(label=_("measure"), required=False)
+    order_number = forms.CharField(label=_("order number"), max_length=64, required=False)
+    authority = forms.CharField(label=_("deciding authority"), max_length=100, required=False)
+    substance = forms.CharField(label=_("substance"), max_length=64, required=False)
+    reason = forms.CharField(label=_("case and reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [(event, UnsealCause(event).label) for event in events]
+        self.fields["measure_kind"].choices = [("", "—"), *MeasureKind.choices]
+
+
+class LawfulQueryForm(forms.Form):
+    id_number = forms.CharField(label=_("full ID number"), max_length=18)
+    querying_unit = forms.CharField(label=_("querying unit"), max_length=100)
+    basis = forms.ChoiceField(label=_("legal basis"), choices=[])
+    case_number = forms.CharField(label=_("case number"), max_length=64, required=False)
+    regulation = forms.CharField(label=_("state regulation"), max_length=200, required=False)
+    purpose = forms.CharField(label=_("purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].choices = LegalBasis.choices
+
+
+class LawfulQueryDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("decision"), coerce=lambda value: value == "yes", choices=[("yes", _("Approve")), ("no", _("Refuse"))]
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))

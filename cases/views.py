@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from sunshine.access import ensure, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
+from sunshine.concurrency import StaleVersion
 from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
 
@@ -75,6 +76,12 @@ def _treatments_section(user, today) -> dict | None:
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on its field where the form has one, else on top."""
+    if isinstance(error, StaleVersion):  # a form that carries no version shows only the summary
+        if hasattr(form, "add_stale_error"):
+            form.add_stale_error(error)
+        else:
+            form.add_error(None, error.message_dict[NON_FIELD_ERRORS])
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -100,6 +107,9 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         self.object = self.get_object()
         if self.action is not None:
             ensure(request.user, self.action, self.action_target())
+        scope = getattr(type(self.object), "scope", None)
+        if scope and scope.seals and getattr(getattr(self.object, "person", self.object), "sealed", False):
+            raise PermissionDenied  # a sealed file opened by a lawful query is read-only (DESIGN §3b)
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
@@ -168,7 +178,10 @@ class PersonListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         stages = pathway_stages([person.pk for person in context["object_list"]])
         context["rows"] = [(person, stages[person.pk]) for person in context["object_list"]]
-        return {**context, "search": self.search, "can_register": may(self.request.user, "add", Person)}
+        user = self.request.user
+        can_record_case = bool(services.sealing.case_events(user))  # a sealed person met again (DESIGN §3b)
+        return {**context, "search": self.search, "can_register": may(user, "add", Person),
+                "can_record_case": can_record_case}  # fmt: skip
 
 
 class PersonDetailView(LoginRequiredMixin, DetailView):
@@ -189,8 +202,9 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             "today": dt.date.today(),
             "show_health": may_see_health(user),
             "can_edit": may(user, "change", person),
-            "may_order": may(user, "order", Measure),
+            "may_order": may(user, "order", Measure) and not person.sealed,  # sealed: read under a grant (§3b)
             "may_transfer": may(user, "transfer", person),
+            "may_seal": may(user, "seal", person),
             "stage": pathway_stage(person.pk),
             "pathway_steps": PATHWAY,
             "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
@@ -199,7 +213,7 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             "record_kinds": [
                 (kind, model._meta.verbose_name)
                 for kind, (model, _fields) in RECORD_KINDS.items()
-                if may(user, "add", model)
+                if may(user, "add", model) and not person.sealed
             ],
             "sections": [found for section in _person_sections if (found := section(person, user))],
             "open_transfer": Transfer.objects.visible_to(user)

@@ -22,13 +22,14 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .access import person_type, sealed_person_ids
 from .audit import audit_event
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
 from .jobs import broker_available, progress_context
 from .models import AuditEntry, Job, User, WorkerHeartbeat
-from .services import staff_save
+from .services import staff_save, token_revoke
 
 RECOVERY_CODE_COUNT = 10
 
@@ -174,6 +175,22 @@ class StaffUpdateView(StaffCreateView):
         return get_object_or_404(User.objects.manageable_by(self.request.user), pk=self.kwargs["pk"])
 
 
+class TokenListView(LoginRequiredMixin, ListView):
+    """The user's own API tokens, each revocable (a lost phone or laptop: revoke its token here)."""
+
+    template_name = "sunshine/token_list.html"
+
+    def get_queryset(self):
+        return self.request.user.auth_token_set.order_by("-created")
+
+
+class TokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        token_revoke(user=request.user, token_id=pk)
+        messages.success(request, _("The token was revoked."))
+        return redirect("token_list")
+
+
 class AuditLogView(RoleRequiredMixin, ListView):
     """The audit log of the viewer's region, searchable by text, event and date."""
 
@@ -187,7 +204,14 @@ class AuditLogView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "filter": self.filterset}
+        context = super().get_context_data(**kwargs)
+        # Entries about a sealed person are kept, shown without their name or ID number (DESIGN §3b).
+        person_type_id = person_type().pk
+        about_persons = [e.object_id for e in context["object_list"] if e.content_type_id == person_type_id]
+        sealed = set(sealed_person_ids().filter(pk__in=about_persons).values_list("pk", flat=True))
+        for entry in context["object_list"]:
+            entry.sealed = entry.content_type_id == person_type_id and entry.object_id in sealed
+        return {**context, "filter": self.filterset}
 
 
 class JobDetailView(LoginRequiredMixin, View):
