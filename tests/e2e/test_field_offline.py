@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Absence, UrineTest, Visit
 from cases.services import transfer_accept, transfer_start
@@ -94,12 +95,12 @@ def test_a_worker_records_offline_and_the_outbox_syncs_once(
     assert not Visit.objects.exists()
 
     context.set_offline(False)  # the "online" event sends the outbox
-    page.wait_for_function("document.querySelector('.outbox-badge [data-outbox-count]').textContent === '0'")
+    expect(page.locator(".outbox-badge [data-outbox-count]")).to_have_text("0")
     assert list(Visit.objects.values_list("person", "findings")) == [(first.pk, "在家，情绪稳定")]
     assert list(UrineTest.objects.values_list("person", "result")) == [(second.pk, "negative")]
     assert list(Absence.objects.values_list("person", "recorded_by__username")) == [(first.pk, "worker_a")]
-    page.get_by_role("button", name="立即发送").click()  # sending again changes nothing
-    page.wait_for_function("!document.querySelector('#field-outbox li')")
+    page.get_by_role("button", name="立即发送").click()  # nothing left to send: nothing more is written
+    expect(page.locator("#field-outbox li")).to_have_count(0)
     assert Visit.objects.count() + UrineTest.objects.count() + Absence.objects.count() == 3
 
     # Offline again: a visit to a person who is transferred away before the phone reconnects.
