@@ -2,8 +2,9 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .audit import client_address
 from .models import ApiToken, User
@@ -50,6 +51,16 @@ def token_issue(*, user: User, two_factor: bool, request=None) -> str:
 def token_revoke(*, user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens; anybody else's answers 404 like a missing one."""
     get_object_or_404(ApiToken.objects.filter(user=user), pk=token_id).delete()
+
+
+def tokens_purge() -> int:
+    """Delete expired API tokens and those of deactivated accounts (nightly); returns how many.
+
+    They no longer work anyway (the authentication refuses them); this only keeps the table small."""
+    deleted, _by_model = ApiToken.objects.filter(
+        models.Q(expiry__lt=timezone.now()) | models.Q(user__is_active=False)
+    ).delete()
+    return deleted
 
 
 def tokens_revoke_on_lockout(sender, *, username: str, **kwargs) -> None:

@@ -152,3 +152,16 @@ def test_the_owner_lists_and_revokes_tokens_on_a_page(client, worker_a, worker_b
     response = client.post(reverse("token_revoke", args=[mine[1].pk]))
     assert response.status_code == 302
     assert _status(client, secret) == 401 and ApiToken.objects.filter(user=worker_a).count() == 1
+
+
+def test_the_nightly_purge_drops_tokens_that_can_no_longer_be_used(client, worker_a, worker_b, police_a):
+    from sunshine.tasks import purge_tokens
+
+    live, expired = _token(client, "worker_a"), _token(client, "worker_b")
+    _token(client, "police_a")
+    ApiToken.objects.filter(user=worker_b).update(expiry=timezone.now() - dt.timedelta(minutes=1))
+    police_a.is_active = False
+    police_a.save()
+    assert purge_tokens.delay().get() == 2
+    assert list(ApiToken.objects.values_list("user__username", flat=True)) == ["worker_a"]
+    assert _status(client, live) == 200 and _status(client, expired) == 401
