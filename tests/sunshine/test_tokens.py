@@ -57,6 +57,9 @@ def test_a_worker_token_lives_on_when_two_factor_is_switched_on(client, settings
 def test_changing_the_password_revokes_the_tokens(client, worker_a, county_officer):
     token = _token(client, "worker_a")
     staff_save(manager=county_officer, account=worker_a, password="Another-long-passphrase-42")
+    client.force_login(worker_a)
+    assert client.get(reverse("api:api-token-list")).json()["results"] == []  # listed no more, at once
+    assert "没有 API 令牌。" in client.get(reverse("token_list")).content.decode()
     assert _status(client, token) == 401
 
 
