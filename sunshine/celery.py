@@ -15,4 +15,5 @@ app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "sunshine.tasks.record_heartbeat", "schedule": 300.0},
     "late-report-alerts": {"task": "cases.tasks.raise_late_report_alerts", "schedule": crontab(hour=1, minute=0)},
     "indicators": {"task": "reporting.tasks.compute_indicators", "schedule": crontab(hour=2, minute=0)},
+    "outcomes": {"task": "outcomes.tasks.compute_outcomes", "schedule": crontab(hour=3, minute=0)},
 }

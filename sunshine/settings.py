@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "placement",
     "welfare",
     "reporting",
+    "outcomes",
 ]
 
 MIDDLEWARE = [

@@ -196,7 +196,7 @@ def _roster_job(county_code):
 _roster_job.per_region = True
 BUILDERS: dict = {"job": _job, "roster_job": _roster_job, "person": lambda person: person}
 OBJECT_SEES: dict = {}
-for _app in ("training", "placement", "welfare", "reporting"):
+for _app in ("training", "placement", "welfare", "reporting", "outcomes"):
     try:
         _module = __import__(f"tests.{_app}.routes", fromlist=["ROUTES"])
     except ModuleNotFoundError:

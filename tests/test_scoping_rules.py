@@ -12,7 +12,7 @@ from cases.models import Person
 from sunshine.access import ScopedQuerySet
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["sunshine", "cases", "training", "placement", "welfare", "reporting"]
+APPS = ["sunshine", "cases", "training", "placement", "welfare", "reporting", "outcomes"]
 # Writes (services), model definitions, commands and the mechanism itself may use the raw manager;
 # so may the pathway derivation, which computes facts for person ids its caller obtained through the scope.
 ALLOWED = {"models.py", "services.py", "access.py", "audit.py", "pathway.py"}
