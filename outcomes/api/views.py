@@ -1,5 +1,8 @@
 import django_filters
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
+
+from sunshine.api.viewsets import ScopedModelViewSet
+from sunshine.filters import ScopedFilterSet
 
 from ..models import OutcomeReport
 
@@ -31,7 +34,7 @@ class OutcomeReportSerializer(serializers.ModelSerializer):
         return report.data.get("groups", [])
 
 
-class OutcomeReportFilter(django_filters.FilterSet):
+class OutcomeReportFilter(ScopedFilterSet):
     region = django_filters.CharFilter(field_name="region_id")
     date = django_filters.DateFilter()
 
@@ -40,11 +43,13 @@ class OutcomeReportFilter(django_filters.FilterSet):
         fields = ["region", "date"]
 
 
-class OutcomeReportViewSet(viewsets.ReadOnlyModelViewSet):
+class OutcomeReportViewSet(ScopedModelViewSet):
     """Relapse outcomes of the regions within the caller's region, newest first: ``?region=&date=``."""
 
+    model = OutcomeReport
     serializer_class = OutcomeReportSerializer
     filterset_class = OutcomeReportFilter
+    http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):
-        return OutcomeReport.objects.visible_to(self.request.user).order_by("-date", "region_id")
+        return super().get_queryset().order_by("-date", "region_id")
