@@ -30,6 +30,7 @@ MIN_GROUP = 10
 LANDMARK_MONTHS = 6
 COVARIATES = ["age", "male", "injecting", "prior_isolation", "drug_meth", "drug_other"]
 PATHWAY = {"placement": "placed_day", "training": "trained_day"}
+RATIO_COLUMNS = {"value": "", "lower": " lower 95%", "upper": " upper 95%"}
 
 
 def month_day(months: float) -> int:
@@ -40,8 +41,11 @@ def month_day(months: float) -> int:
 def km_at(durations, events, days) -> pd.DataFrame:
     """Kaplan–Meier survival at each of ``days``, with lifelines' 95% band (exponential Greenwood) and the
     number at risk (spells followed for at least that many days)."""
-    durations = np.asarray(durations, dtype=float)
-    kmf = KaplanMeierFitter().fit(durations, np.asarray(events, dtype=int))
+    return _km_table(KaplanMeierFitter().fit(np.asarray(durations, dtype=float), np.asarray(events, dtype=int)), days)
+
+
+def _km_table(kmf: KaplanMeierFitter, days) -> pd.DataFrame:
+    durations = kmf.durations
     days = np.asarray(days, dtype=float)
     band = kmf.confidence_interval_survival_function_
     row = np.searchsorted(band.index.to_numpy(), days, side="right") - 1  # the step in force on each day
@@ -68,7 +72,8 @@ def curve(spells: pd.DataFrame, *, offset_months: int = 0) -> dict:
     if persons < MIN_GROUP:
         return {"suppressed": True}
     months = [month for month in GRID_MONTHS if month >= offset_months]
-    table = km_at(spells["duration"], spells["event"], [month_day(month - offset_months) for month in months])
+    kmf = KaplanMeierFitter().fit(spells["duration"].to_numpy(dtype=float), spells["event"].to_numpy(dtype=int))
+    table = _km_table(kmf, [month_day(month - offset_months) for month in months])
     points = [
         {"month": month, "at_risk": int(row.at_risk), "survival": _round(row.survival), "lower": _round(row.lower),
          "upper": _round(row.upper)}
@@ -76,7 +81,7 @@ def curve(spells: pd.DataFrame, *, offset_months: int = 0) -> dict:
         if row.at_risk >= MIN_GROUP
     ]  # fmt: skip
     shown = {point["month"]: point["survival"] for point in points}
-    median = KaplanMeierFitter().fit(spells["duration"], spells["event"]).median_survival_time_
+    median = kmf.median_survival_time_
     return {
         "suppressed": False,
         "persons": persons,
@@ -123,11 +128,10 @@ def _ratios(summary: pd.DataFrame, names: dict) -> dict:
             result[name] = None
             continue
         row = summary.loc[column]
-        result[name] = {
-            "value": _round(row["exp(coef)"]),
-            "lower": _round(row["exp(coef) lower 95%"]),
-            "upper": _round(row["exp(coef) upper 95%"]),
-        }
+        ratio = {key: row[f"exp(coef){suffix}"] for key, suffix in RATIO_COLUMNS.items()}
+        # A degenerate fit (no relapse among the placed, say) gives 0 or an infinite bound: not estimable.
+        finite = all(math.isfinite(value) and value > 0 for value in ratio.values())
+        result[name] = {key: _round(value) for key, value in ratio.items()} if finite else None
     return result
 
 

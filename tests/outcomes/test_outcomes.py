@@ -205,3 +205,11 @@ def test_the_export_suppresses_small_groups_and_is_audited(client, computed, cou
     assert client.get(reverse("outcomes:export"), {"region": "520103"}).status_code == 302  # signed out
     _sign_in(client, county_officer)
     assert client.get(reverse("outcomes:export"), {"region": "520103"}).status_code == 404
+
+
+def test_the_export_of_a_region_without_outcomes_is_the_page_saying_so(client, county_officer):
+    _sign_in(client, county_officer)
+    response = client.get(reverse("outcomes:export"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "本地区尚未计算结局分析" in response.content.decode()
+    assert not AuditEntry.objects.filter(event="export").exists()

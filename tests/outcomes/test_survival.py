@@ -121,3 +121,11 @@ def test_it_recovers_a_hazard_ratio_of_one_half_where_the_naive_split_is_biased(
     # The landmark curves agree in direction: those placed by month 6 fare better from then on.
     placed, not_placed = landmark(spells, "placed_day")
     assert curve(placed)["milestones"]["24"] > curve(not_placed)["milestones"]["24"]
+
+
+def test_a_degenerate_fit_is_not_estimable():
+    # Nobody placed ever relapses: the fitted ratio runs to 0 with an infinite bound, which is shown as such.
+    spells = synthetic_population(200, seed=3)
+    spells.loc[spells["placed_day"].notna(), "event"] = 0
+    ratios = hazard_ratios(spells)
+    assert ratios["placement"] is None
