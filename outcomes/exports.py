@@ -1,17 +1,16 @@
 """The outcomes of a region as an Excel workbook: the table of groups with the hazard ratios, and every curve's
-monthly points. Suppressed groups carry the words, never a number. Values only, no formulas."""
-
-import io
+monthly points. Suppressed groups carry the words, never a number. Written by the one spreadsheet writer
+(``sunshine.spreadsheets``: values only, formula-like text kept as text)."""
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from sunshine.spreadsheets import workbook_bytes
+
 from .models import OutcomeReport
 from .selectors import SUPPRESSED, outcome_rows
 from .survival import MILESTONES
-
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _headers(sheet, headers: list[str]) -> None:
@@ -54,6 +53,4 @@ def outcomes_xlsx(report: OutcomeReport) -> bytes:
         else:
             summary.append([names[name], "", ratio["value"], ratio["lower"], ratio["upper"]])
     summary.append([_("An association, not proof that placement or training causes fewer relapses.")])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

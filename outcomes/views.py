@@ -7,8 +7,9 @@ from django.views.generic import TemplateView
 from sunshine.audit import audit_event
 from sunshine.choices import OFFICES
 from sunshine.models import AuditEntry
+from sunshine.spreadsheets import CONTENT_TYPE
 
-from .exports import CONTENT_TYPE, outcomes_xlsx
+from .exports import outcomes_xlsx
 from .selectors import SUPPRESSED, chart_data, outcome_children, outcome_region, outcome_report, outcome_rows
 
 
