@@ -126,6 +126,11 @@ def test_show_outcomes_prints_the_design_shape(computed):
     assert all(set(point) == {"month", "at_risk", "survival", "lower", "upper"} for point in shown["km"])
     assert all(point["at_risk"] >= 10 for point in shown["km"])
     out = io.StringIO()
+    call_command("show_outcomes", "--region", "520102", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "520102 as of 2013-01-01" and lines[2].split()[:3] == ["0", "12", "1.000"]
+    assert lines[-2].startswith("hazard ratio, placement: ") and lines[-1].startswith("hazard ratio, training: ")
+    out = io.StringIO()
     call_command("show_outcomes", "--region", "520103", "--json", stdout=out)
     assert json.loads(out.getvalue()) == {"km": [], "hazard_ratio": {"placement": None, "training": None},
                                           "suppressed": True}  # fmt: skip
