@@ -37,12 +37,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", type=int, default=120_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=dt.date(2022, 6, 30),
+        help="analysis date (default 2022-06-30: every generated measure has started)",
+    )
     args = parser.parse_args()
     with scratch_database("sunshine_outcomes_bench", keep=args.keep):
-        run(args.persons)
+        run(args.persons, args.date)
 
 
-def run(persons: int) -> None:
+def run(persons: int, day: dt.date) -> None:
     from django.db import connection
 
     from outcomes.models import OutcomeReport
@@ -58,7 +64,6 @@ def run(persons: int) -> None:
         cursor.execute("VACUUM ANALYZE")
     print(f"generated {persons} persons in {time.perf_counter() - began:.1f} s")
 
-    day = dt.date(2013, 12, 31)
     began = time.perf_counter()
     spells = read_spells(day)
     read_s = time.perf_counter() - began
@@ -81,7 +86,7 @@ def run(persons: int) -> None:
     province = OutcomeReport.objects.get(date=day, region_id="52").data
     print(f"nightly run (read, estimate, write {written} reports): {nightly_s:.1f} s")
     print(f"province hazard ratios: {province['hazard_ratio']}")
-    print(json.dumps({"persons": persons, "spells": len(spells), "read_s": round(read_s, 1),
+    print(json.dumps({"persons": persons, "date": day.isoformat(), "spells": len(spells), "read_s": round(read_s, 1),
                       "statistics_s": round(statistics_s, 1), "nightly_s": round(nightly_s, 1),
                       **{f"{level}_s": round(seconds, 1) for level, seconds in by_level.items()}}))  # fmt: skip
 
