@@ -1,10 +1,12 @@
-"""Writes of the core: staff accounts."""
+"""Writes of the core: staff accounts and their API tokens."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 
-from .models import User
+from .audit import client_address
+from .models import ApiToken, User
 
 
 @transaction.atomic
@@ -27,3 +29,29 @@ def staff_save(*, manager: User, account: User, password: str | None = None) -> 
     if not User.objects.manageable_by(manager).filter(pk=account.pk).exists():
         raise PermissionDenied
     return account
+
+
+@transaction.atomic
+def token_issue(*, user: User, two_factor: bool, request=None) -> str:
+    """Issue an API token for ``user`` (signed in, with ``two_factor`` if the second factor was given)
+    and return its secret, which is shown once and never stored."""
+    client = request.headers.get("User-Agent", "")[:200] if request is not None else ""
+    _token, secret = ApiToken.objects.create(
+        user=user,
+        stamp=user.token_stamp(),
+        two_factor=two_factor,
+        client=client,
+        address=client_address(request),
+    )
+    return secret
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens; anybody else's answers 404 like a missing one."""
+    get_object_or_404(ApiToken.objects.filter(user=user), pk=token_id).delete()
+
+
+def tokens_revoke_on_lockout(sender, *, username: str, **kwargs) -> None:
+    """django-axes locked the account out: its tokens stop working at once (connected in apps)."""
+    ApiToken.objects.filter(user__username=username).delete()
