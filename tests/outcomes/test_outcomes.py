@@ -218,3 +218,12 @@ def test_the_export_of_a_region_without_outcomes_is_the_page_saying_so(client, c
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert "本地区尚未计算结局分析" in response.content.decode()
     assert not AuditEntry.objects.filter(event="export").exists()
+
+
+def test_the_nightly_task_is_scheduled_and_stores_the_reports(records):
+    from outcomes.tasks import compute_outcomes
+    from sunshine.celery import app
+
+    assert app.conf.beat_schedule["outcomes"]["task"] == "outcomes.tasks.compute_outcomes"
+    assert compute_outcomes.delay("2013-01-01").get() == 98
+    assert OutcomeReport.objects.get(date=DAY, region_id="520102").data["persons"] == 12
