@@ -7,11 +7,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Sealing
+from cases.services.sealing import persons_seal_abstinent
 from sunshine.access import ensure_editable
 from sunshine.choices import CODE_LENGTH, OFFICES, Level
 from sunshine.models import Region, User
 
-from .indicators import CODES, RATES, region_figures
+from .indicators import CODES, RATES, abstinent_clocks, region_figures
 from .models import IndicatorSnapshot, Pairing, Target
 
 
@@ -175,3 +177,11 @@ def assess(*, value: float | None, target: Target | None, day: dt.date) -> dict:
         return {"value": value, "goal": None, "derived": False, "gap": None, "met": None}
     goal, derived = target.goal_on(day)
     return {"value": value, "goal": goal, "derived": derived, "gap": value - goal, "met": value >= goal}
+
+
+def seal_records(*, day: dt.date) -> tuple[int, int]:
+    """The nightly sealing pass of DESIGN §3b for ``day``: seal the files of the persons who count as abstinent three
+    years on ``day`` (the indicators' own predicate) and are not sealed yet. Returns (sealed now, unsealed on ``day``
+    by new cases). Idempotent: a second run seals nobody."""
+    sealed = persons_seal_abstinent(day=day, clocks=abstinent_clocks(day))
+    return sealed, Sealing.objects.filter(unsealed_on=day).count()

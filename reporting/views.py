@@ -9,7 +9,7 @@ from cases.models import Person
 from cases.views import ServiceFormView
 
 from .forms import PairingForm
-from .indicators import PERSON_CONDITIONS, drill_down
+from .indicators import PERSON_CONDITIONS, drill_down, drill_down_sealed
 from .models import IndicatorSnapshot, Pairing
 from .services import pairing_save
 
@@ -66,13 +66,18 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
         numerator, denominator = drill_down(
             day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
         )
+        sealed = drill_down_sealed(
+            day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
+        )
         persons = Person.objects.visible_to(user).select_related("township")
         return {
             **context,
             "person_based": True,
             "lists": [
-                (label, len(ids), persons.filter(pk__in=ids[: self.shown]))
-                for label, ids in ((_("Numerator"), numerator), (_("Denominator"), denominator))
+                (label, len(ids), persons.filter(pk__in=ids[: self.shown]), hidden)
+                for label, ids, hidden in zip(
+                    (_("Numerator"), _("Denominator")), (numerator, denominator), sealed, strict=True
+                )
                 if ids is not None
             ],
         }

@@ -331,9 +331,9 @@ def test_the_drill_down_lists_agree_with_the_figures(client, county_officer, wor
     snapshot = IndicatorSnapshot.objects.get(date=day, region_id="520102", indicator="control_rate")
     client.force_login(county_officer)
     response = client.get(reverse("reporting:drill_down", args=[snapshot.pk]))
-    counts = [count for _label, count, _persons in response.context["lists"]]
+    counts = [count for _label, count, _persons, _sealed in response.context["lists"]]
     assert counts == [snapshot.numerator, snapshot.denominator]
-    listed = {p.pk for _label, _count, persons in response.context["lists"] for p in persons}
+    listed = {p.pk for _label, _count, persons, _sealed in response.context["lists"] for p in persons}
     assert listed and all(
         pk in set(Person.objects.visible_to(county_officer).values_list("pk", flat=True)) for pk in listed
     )
