@@ -10,9 +10,9 @@ that had started by the analysis date D (definitions in docs/indicators.md, "Rel
   censoring (0 if it began before the measure); trained: from the first completed training's date;
 - the region is the township the person belongs to now.
 
-Rows are read as the nightly indicators read them (``reporting.indicators.province_scope``): every person of
-the province, the sealed included once sealing lands there (they are counted, never named: nothing here leaves
-the computation but aggregates).
+Rows are read as the nightly indicators read them: through ``counted_by`` of the province's scope
+(``reporting.indicators.province_scope``), so sealed persons and their records count (DESIGN §3b: a count
+discloses no one). Nothing here leaves the computation but aggregates of ten persons or more.
 """
 
 import datetime as dt
@@ -59,11 +59,11 @@ def read_spells(day: dt.date, viewer=None) -> pd.DataFrame:
     table, whatever the number of persons."""
     viewer = viewer or province_scope()
     persons = _frame(
-        Person.objects.visible_to(viewer).values_list("id", "township_id", "sex", "birth_date", "drug_types",
+        Person.objects.counted_by(viewer).values_list("id", "township_id", "sex", "birth_date", "drug_types",
                                                       "injecting"),
         ["person", "township", "sex", "birth_date", "drug_types", "injecting"], dates=("birth_date",),
     )  # fmt: skip
-    measures = Measure.objects.visible_to(viewer).filter(started_on__isnull=False, started_on__lte=day)
+    measures = Measure.objects.counted_by(viewer).filter(started_on__isnull=False, started_on__lte=day)
     spells = _frame(
         measures.filter(kind__in=COMMUNITY_MEASURES).values_list("id", "person_id", "started_on", "ended_on"),
         ["spell", "person", "start", "ended"], dates=("start", "ended"),
@@ -72,24 +72,24 @@ def read_spells(day: dt.date, viewer=None) -> pd.DataFrame:
         measures.filter(kind=MeasureKind.COMPULSORY_ISOLATION).values_list("person_id", "started_on"),
         ["person", "date"], dates=("date",),
     )  # fmt: skip
-    tests = UrineTest.objects.visible_to(viewer).filter(result=TestResult.POSITIVE, tested_on__lte=day)
-    findings = DrugUseFinding.objects.visible_to(viewer).filter(found_on__lte=day)
+    tests = UrineTest.objects.counted_by(viewer).filter(result=TestResult.POSITIVE, tested_on__lte=day)
+    findings = DrugUseFinding.objects.counted_by(viewer).filter(found_on__lte=day)
     relapses = _frame(
         [*tests.values_list("person_id", "tested_on"), *findings.values_list("person_id", "found_on")],
         ["person", "date"], dates=("date",),
     )  # fmt: skip
     exits = _frame(
-        StatusEvent.objects.visible_to(viewer).filter(kind__in=EXITS, occurred_on__lte=day)
+        StatusEvent.objects.counted_by(viewer).filter(kind__in=EXITS, occurred_on__lte=day)
         .values_list("person_id", "occurred_on"),
         ["person", "date"], dates=("date",),
     )  # fmt: skip
     placements = _frame(
-        Placement.objects.visible_to(viewer).filter(contract_start__lte=day)
+        Placement.objects.counted_by(viewer).filter(contract_start__lte=day)
         .values_list("person_id", "contract_start", "contract_end", "left_on"),
         ["person", "date", "contract_end", "left_on"], dates=("date", "contract_end", "left_on"),
     )  # fmt: skip
     trainings = _frame(
-        Enrolment.objects.visible_to(viewer).filter(completed=True, completed_on__lte=day)
+        Enrolment.objects.counted_by(viewer).filter(completed=True, completed_on__lte=day)
         .values_list("person_id", "completed_on"),
         ["person", "date"], dates=("date",),
     )  # fmt: skip

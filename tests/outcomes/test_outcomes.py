@@ -150,8 +150,9 @@ def _sign_in(client, user):
 def test_the_page_shows_the_county_and_suppresses_small_groups(client, computed, county_officer,
                                                                django_assert_max_num_queries):  # fmt: skip
     _sign_in(client, county_officer)
-    # session read, user, region, report, regions below; the session saved (savepoint, update, release)
-    with django_assert_max_num_queries(8):
+    # session read, user, region, report, regions below, the lawful-query banner's grant check; the session saved
+    # (savepoint, update, release)
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("outcomes:outcomes"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -227,3 +228,14 @@ def test_the_nightly_task_is_scheduled_and_stores_the_reports(records):
     assert app.conf.beat_schedule["outcomes"]["task"] == "outcomes.tasks.compute_outcomes"
     assert compute_outcomes.delay("2013-01-01").get() == 98
     assert OutcomeReport.objects.get(date=DAY, region_id="520102").data["persons"] == 12
+
+
+def test_sealed_persons_are_counted_never_shown(records, province_officer):
+    from cases.models import Person
+
+    sealed = [person.pk for person in records[:3]]
+    Person.objects.filter(pk__in=sealed).update(sealed=True)  # as the nightly sealing pass leaves them
+    assert Person.objects.visible_to(province_officer).filter(pk__in=sealed).count() == 0
+    outcomes_compute(day=DAY)
+    assert OutcomeReport.objects.get(date=DAY, region_id="520102").data["persons"] == 12
+    assert OutcomeReport.objects.get(date=DAY, region_id="52").data["persons"] == 15
