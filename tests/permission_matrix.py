@@ -98,6 +98,7 @@ COUNTY_EDITS = {"county_officer": {"a"}, "other_county_officer": {"c"}}
 
 PERSON_EDITORS = frozenset({"worker_a", "worker_b", "county_officer", "other_county_officer"})
 COUNTY = frozenset({"county_officer", "other_county_officer"})
+FIELD_RECORDERS = PERSON_EDITORS | {"police_a"}  # who record visits, tests, absences or leave (the field app)
 MANAGERS = frozenset({"county_officer", "other_county_officer", "prefecture_officer", "province_officer", "sysadmin"})
 AUDIT_READERS = frozenset({"county_officer", "other_county_officer", "prefecture_officer", "province_officer"})
 
@@ -190,6 +191,13 @@ ROUTES = {
     "api:transfer-approve": ObjectRoute("transfer", action="approve", method="post", ok=None),
     "api:transfer-reject": ObjectRoute("transfer", action="reject", method="post", ok=None),
     "api:alert-list": SignedIn(),
+    # The field app's sync (issue 15): those who record in the field; each record is scoped on its own.
+    "api:sync": Roles(FIELD_RECORDERS, method="post"),
+    "api:caseload": Roles(FIELD_RECORDERS),
+    "cases:field": Roles(FIELD_RECORDERS),
+    # The field app's service worker and manifest hold no personal data and must load without a session.
+    "cases:field_sw": Public(),
+    "cases:field_manifest": Public(),
     "api:alert-detail": ObjectRoute("alert"),
     **{f"api:{name}-list": SignedIn() for name in RECORD_ROUTES},
     **{f"api:{name}-detail": ObjectRoute(name) for name in RECORD_ROUTES},
