@@ -56,14 +56,14 @@ def _rate_sentence(figures: dict, code: str) -> str:
         goal = percent(figure["goal"])
         if figure.get("derived"):
             goal = _("%(goal)s (a derived yearly milestone)") % {"goal": goal}
-        clauses.append(_("against a target of %(goal)s") % {"goal": goal})
+        clauses[0] += _(", against a target of %(goal)s") % {"goal": goal}
         gap = figure["gap"]
         if round(100 * gap, 1) == 0:
-            clauses.append(_("target met"))
+            clauses[0] += _(", target met")
         elif gap > 0:
-            clauses.append(_("target met, %(gap)s percentage points above it") % {"gap": points(gap)})
+            clauses[0] += _(", target met, %(gap)s percentage points above it") % {"gap": points(gap)}
         else:
-            clauses.append(_("target not met, %(gap)s percentage points short") % {"gap": points(gap)})
+            clauses[0] += _(", target not met, %(gap)s percentage points short") % {"gap": points(gap)}
     rank = place.get("rank", {}).get(code)
     if rank and rank["rank"] is not None and figures.get("siblings"):
         clauses.append(
