@@ -470,9 +470,11 @@ def assessment_finalise_check(*, user: User, region: Region, year: int) -> None:
         )
 
 
-def _freeze(*, user: User, region: Region, year: int, notes: str, version: int, correction: dict | None):
+def _freeze(*, user: User, region: Region, year: int, notes: str, version: int, correction: dict | None, progress):
     """Compute the figures of 31 December, number and date the document, render both files and keep their
-    checksums: an unsaved ``AssessmentReport``."""
+    checksums: an unsaved ``AssessmentReport``. ``progress(done, 3)`` after the figures and each file."""
+    progress = progress or (lambda done, total: None)
+    progress(0, 3)
     figures = assessment_figures(region=region, year=year)
     now = timezone.now()
     local = timezone.localtime(now)
@@ -488,7 +490,11 @@ def _freeze(*, user: User, region: Region, year: int, notes: str, version: int, 
         correction=correction,
     )
     figures = json.loads(json.dumps(figures))  # exactly what the database will give back
-    sha256 = {fmt: hashlib.sha256(render(figures, fmt, final=True)).hexdigest() for fmt in FORMATS}
+    progress(1, 3)
+    sha256 = {}
+    for done, fmt in enumerate(FORMATS, start=2):
+        sha256[fmt] = hashlib.sha256(render(figures, fmt, final=True)).hexdigest()
+        progress(done, 3)
     return AssessmentReport(
         region=region,
         year=year,
@@ -509,7 +515,7 @@ def _already_finalised() -> ValidationError:
 
 
 @transaction.atomic
-def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "") -> AssessmentReport:
+def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "", progress=None) -> AssessmentReport:
     """Freeze the assessment of ``region`` for a year that is over (provincial committee): its figures of 31
     December, the notes, who finalised it, its document number (发文字号) and date, and the SHA-256 of both
     files. A region's year is finalised once; later changes go into a corrected version.
@@ -517,7 +523,7 @@ def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "
     Rendering the PDF of the province takes a while, so the page runs this as a background job.
     """
     assessment_finalise_check(user=user, region=region, year=year)
-    report = _freeze(user=user, region=region, year=year, notes=notes, version=1, correction=None)
+    report = _freeze(user=user, region=region, year=year, notes=notes, version=1, correction=None, progress=progress)
     try:
         with transaction.atomic():
             report.save()
@@ -538,11 +544,14 @@ def assessment_correct_check(*, user: User, report: AssessmentReport, reason: st
 
 
 @transaction.atomic
-def assessment_correct(*, user: User, report: AssessmentReport, reason: str, notes: str | None = None):
+def assessment_correct(*, user: User, report: AssessmentReport, reason: str, notes: str | None = None, progress=None):
     """Issue a corrected version (更正版) of a finalised report: the figures of 31 December as they are now,
     with the reason stated in the document; the version it replaces is kept, marked superseded. Both keep
     their figures and checksums."""
-    report = AssessmentReport.objects.select_for_update().get(pk=report.pk)
+    locked = AssessmentReport.objects.editable_by(user).select_for_update().filter(pk=report.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    report = locked  # two corrections at once: the second waits here, then finds this one superseded
     assessment_correct_check(user=user, report=report, reason=reason)
     correction = {
         "reason": reason.strip(),
@@ -557,6 +566,7 @@ def assessment_correct(*, user: User, report: AssessmentReport, reason: str, not
         notes=report.notes if notes is None else notes,
         version=report.version + 1,
         correction=correction,
+        progress=progress,
     )
     report.superseded_at = corrected.finalised_at
     report.save(update_fields=["superseded_at"])
@@ -593,34 +603,32 @@ def run_export(job, progress) -> None:
 def run_finalise(job, progress) -> None:
     """Finalising in the background (``job.params``: region, year, notes, language): it renders both files."""
     user, params = job.requested_by, job.params
-    progress(0, 1)
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
         region = report_regions(user).filter(code=params["region"]).first()
         if region is None:
             raise ValidationError(_("You may not finalise the assessment of this region."))
-        report = assessment_finalise(user=user, region=region, year=int(params["year"]), notes=params.get("notes", ""))
+        report = assessment_finalise(
+            user=user, region=region, year=int(params["year"]), notes=params.get("notes", ""), progress=progress
+        )
         job.message = _("The assessment of %(region)s for %(year)s is finalised.") % {
             "region": region.name,
             "year": report.year,
         }
     job.result = {"report": report.pk, "sha256_xlsx": report.sha256_xlsx, "sha256_pdf": report.sha256_pdf}
-    progress(1, 1)
 
 
 @register_job(CORRECT_JOB)
 def run_correct(job, progress) -> None:
     """A corrected version in the background (``job.params``: report, reason, language)."""
     user, params = job.requested_by, job.params
-    progress(0, 1)
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
         report = AssessmentReport.objects.editable_by(user).filter(pk=params["report"]).first()
         if report is None:
             raise ValidationError(_("You may not correct this report."))
-        corrected = assessment_correct(user=user, report=report, reason=params.get("reason", ""))
+        corrected = assessment_correct(user=user, report=report, reason=params.get("reason", ""), progress=progress)
         job.message = _("Version %(version)s of the assessment of %(region)s for %(year)s is issued.") % {
             "version": corrected.version,
             "region": report.region.name,
             "year": report.year,
         }
     job.result = {"report": corrected.pk, "sha256_xlsx": corrected.sha256_xlsx, "sha256_pdf": corrected.sha256_pdf}
-    progress(1, 1)

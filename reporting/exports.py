@@ -182,7 +182,8 @@ def _print_setup(sheet, *, title_rows: str, number: str) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
     sheet.oddFooter.center.text = "&P / &N"
-    sheet.oddFooter.right.text = number.replace("&", "&&")
+    if number:
+        sheet.oddFooter.right.text = number.replace("&", "&&")
 
 
 def _no_formulas(workbook) -> None:

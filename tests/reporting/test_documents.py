@@ -218,3 +218,36 @@ def test_accounts_keep_the_history_of_their_role_region_and_active_periods(count
         (township_a.code, today),
         (township_b.code, today),
     ]
+
+
+def test_finalising_is_confirmed_then_corrected_with_a_reason_and_both_are_listed(
+    client, population, province_officer, county_officer, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from sunshine.models import Job
+
+    confirm = reverse("reporting:assessment_finalise")
+    client.force_login(county_officer)
+    assert client.get(confirm, {"region": "520102", "year": 2012}).status_code == 403
+    client.force_login(province_officer)
+    page = client.get(confirm, {"region": "520102", "year": 2012})
+    assert page.status_code == 200 and "管控率为66.7%（2/3）" in page.content.decode()
+    assert AssessmentReport.objects.count() == 0  # showing what will be frozen freezes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm, {"region": "520102", "year": 2012, "notes": ""})
+    first = AssessmentReport.objects.get()
+    job = Job.objects.get(kind="assessment_finalise")
+    assert (job.status, job.done, job.total) == ("done", 3, 3)
+    correct = reverse("reporting:assessment_correct", args=[first.pk])
+    refused = client.post(correct, {"reason": ""})
+    assert refused.status_code == 200 and refused.context["form"].errors["reason"] == ["请填写更正原因。"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(correct, {"reason": "补录漏报人员"})
+    second = AssessmentReport.objects.get(superseded_at=None)
+    assert second.version == 2 and second.reason == "补录漏报人员"
+    assert client.get(correct).status_code == 404  # the superseded version is not corrected again
+    listed = client.get(reverse("reporting:assessment"), {"region": "520102", "year": 2012}).content.decode()
+    for version in (first, second):
+        assert version.sha256_pdf[:12] in listed and version.sha256_xlsx[:12] in listed
+    assert 'data-superseded="true"' in listed and "补录漏报人员" in listed
