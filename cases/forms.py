@@ -45,6 +45,10 @@ class PersonForm(forms.ModelForm):
         else:
             del self.fields["hiv_status"], self.fields["other_infections"]
 
+    def validate_unique(self):
+        """The only unique field is the ID number, and ``person_register`` answers a duplicate better: with a
+        link to the file the user may see, or "registered elsewhere; ask the county office"."""
+
     def clean_hiv_status(self):
         return self.cleaned_data["hiv_status"] or InfectionStatus.UNKNOWN
 
@@ -74,7 +78,23 @@ RECORD_KINDS = {
 }
 
 
+class UrineTestForm(forms.ModelForm):
+    """A urine test; a positive one asks for the substance and offers to record the drug-use finding with it."""
+
+    record_finding = forms.BooleanField(
+        label=_("Also record the drug-use finding (relapse)"), required=False, initial=True
+    )
+
+    class Meta:
+        model = UrineTest
+        fields = RECORD_KINDS["urine-test"][1]
+        widgets = {"tested_on": DATE}
+        help_texts = {"substance": _("Required for a positive result.")}
+
+
 def record_form_class(kind: str) -> type[forms.ModelForm]:
+    if kind == "urine-test":
+        return UrineTestForm
     model, fields = RECORD_KINDS[kind]
     return forms.modelform_factory(model, fields=fields, widgets=_dated(fields, model))
 

@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.models import User
 
-from .choices import EndReason, ScheduledActivity, StatusKind
+from .choices import EndReason, MeasureKind, ScheduledActivity, StatusKind
 from .models import HEALTH_READERS, Measure, Person, ScheduleRule, StatusEvent, UrineTest, Visit
 
-_ID_FRAGMENT = re.compile(r"^[0-9]{4,17}[0-9xX]?$")
+# Any trailing part of an ID number: digits, possibly ending in the check character X (typed x or X), as
+# copied from a masked list (5201**********503X → "503X"). Names and pinyin initials hold no digits.
+_ID_FRAGMENT = re.compile(r"^[0-9]{1,17}[0-9xX]?$")
 
 
 def may_see_health(user: User) -> bool:
@@ -24,12 +26,19 @@ def may_see_health(user: User) -> bool:
 def person_list(*, user: User, query: str = "") -> QuerySet[Person]:
     """Persons the user may see, optionally searched by name, ID number (full or trailing digits) or initials."""
     persons = Person.objects.visible_to(user).select_related("township")
-    query = query.strip()
+    query = query.strip().rsplit("*", 1)[-1]  # a masked number pasted from a list searches by its last part
     if not query:
         return persons
     if _ID_FRAGMENT.match(query):
         return persons.filter(id_number__endswith=query.upper())
     return persons.filter(Q(name__contains=query) | Q(name_initials__startswith=query.lower()))
+
+
+def treatments_under_way(*, user: User, today: dt.date, limit: int = 100) -> list[Measure]:
+    """Voluntary detox and methadone maintenance active on ``today``: the health department's caseload."""
+    kinds = (MeasureKind.VOLUNTARY_DETOX, MeasureKind.METHADONE)
+    measures = Measure.objects.visible_to(user).active_on(today).filter(kind__in=kinds).select_related("person")
+    return list(measures.order_by("-started_on", "-id")[:limit])
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
 
 from . import services
-from .choices import TransferStatus
+from .choices import TestResult, TransferStatus
 from .forms import (
     RECORD_KINDS,
     AlertDecisionForm,
@@ -35,12 +35,15 @@ from .forms import (
     TransferForm,
     record_form_class,
 )
-from .models import Alert, Measure, Person, Transfer
+from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
-from .selectors import may_see_health, person_list, work_list
+from .selectors import may_see_health, person_list, treatments_under_way, work_list
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
+POSITIVE_TEST_HELP = gettext_lazy(
+    "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
+)
 
 # Sections that apps above cases add to the person's file: functions (person, user) -> a context dict
 # with "template", or None to show nothing.
@@ -50,6 +53,24 @@ _person_sections: list = []
 def register_person_section(section):
     _person_sections.append(section)
     return section
+
+
+# Sections of the home page that apps add for the users whose work they hold (department staff above all):
+# functions (user, today) -> a context dict with "template", or None to show nothing.
+_home_sections: list = []
+
+
+def register_home_section(section):
+    _home_sections.append(section)
+    return section
+
+
+@register_home_section
+def _treatments_section(user, today) -> dict | None:
+    """Health staff: the detox and methadone treatments under way in their region."""
+    if user.role != Role.DEPARTMENT_STAFF or not Measure.scope.may_read(user):
+        return None
+    return {"template": "cases/home_treatments.html", "measures": treatments_under_way(user=user, today=today)}
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -64,24 +85,29 @@ def add_service_errors(form, error: ValidationError) -> None:
 class ServiceFormView(LoginRequiredMixin, FormView):
     """A form whose valid data goes to a service: form → service → redirect.
 
-    ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``allowed_roles``
-    then answers 403 to those who see it but whose role may not act.
+    ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``action``, the declared
+    action the page performs (``sunshine.access.may``) on ``action_target()``, then answers 403 to those who see
+    the subject but may not act.
     """
 
     template_name = "cases/action_form.html"
     title = ""
-    allowed_roles: frozenset | None = None
+    action: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
-        if self.allowed_roles is not None and request.user.role not in self.allowed_roles:
-            raise PermissionDenied
+        if self.action is not None:
+            ensure(request.user, self.action, self.action_target())
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
         return None
+
+    def action_target(self):
+        """The row (or, for an action that makes one, the model) ``action`` is asked about."""
+        return self.object
 
     def run(self, form):
         """Call the service; return what to redirect to."""
@@ -107,6 +133,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, dt.date.today()
+        sections = [found for section in _home_sections if (found := section(user, today))]
+        if user.role == Role.DEPARTMENT_STAFF:
+            # Department staff hold no caseload: their home is their department's own work.
+            return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
         items = work_list(user=user, today=today)
         stages = pathway_stages({item.person.pk for item in items}, today)
         return {
@@ -118,7 +148,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "transfers": Transfer.objects.visible_to(user)
             .filter(status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
             .select_related("person", "from_township", "to_township")[:50],
-            "can_register": Person.scope.may_edit(user),
+            "can_register": may(user, "add", Person),
+            "may_log": {
+                kind.replace("-", "_"): may(user, "add", model) for kind, (model, _fields) in RECORD_KINDS.items()
+            },
+            "sections": sections,
         }
 
 
@@ -134,7 +168,7 @@ class PersonListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         stages = pathway_stages([person.pk for person in context["object_list"]])
         context["rows"] = [(person, stages[person.pk]) for person in context["object_list"]]
-        return {**context, "search": self.search, "can_register": Person.scope.may_edit(self.request.user)}
+        return {**context, "search": self.search, "can_register": may(self.request.user, "add", Person)}
 
 
 class PersonDetailView(LoginRequiredMixin, DetailView):
@@ -154,17 +188,18 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             **super().get_context_data(**kwargs),
             "today": dt.date.today(),
             "show_health": may_see_health(user),
-            "can_edit": Person.objects.editable_by(user).filter(pk=person.pk).exists(),
-            "is_county": user.role == Role.COUNTY_OFFICER,
+            "can_edit": may(user, "change", person),
+            "may_order": may(user, "order", Measure),
+            "may_transfer": may(user, "transfer", person),
             "stage": pathway_stage(person.pk),
             "pathway_steps": PATHWAY,
-            "measures": Measure.objects.visible_to(user).filter(person=person),
+            "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
             "helpers": person.helpers.visible_to(user),
             "timeline": timeline(person, user=user),
             "record_kinds": [
                 (kind, model._meta.verbose_name)
                 for kind, (model, _fields) in RECORD_KINDS.items()
-                if model.scope.may_edit(user)
+                if may(user, "add", model)
             ],
             "sections": [found for section in _person_sections if (found := section(person, user))],
             "open_transfer": Transfer.objects.visible_to(user)
@@ -189,12 +224,13 @@ class PersonFormView(ServiceFormView):
 
     def get_object(self):
         if "pk" in self.kwargs:
-            person = get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-            ensure_editable(self.request.user, person)
-            return person
-        if not Person.scope.may_edit(self.request.user):
-            raise PermissionDenied
+            self.action = "change"
+            return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        self.action = "add"
         return Person()
+
+    def action_target(self):
+        return self.object if self.object.pk else Person
 
     def get_form(self, form_class=None):
         user = self.request.user
@@ -217,12 +253,14 @@ def _record_model(kind: str):
 class RecordCreateView(ServiceFormView):
     """Log a visit, test, finding... for a person: a few taps, today's date filled in."""
 
+    action = "add"
+
     def get_object(self):
         self.model = _record_model(self.kwargs["kind"])
-        person = get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        if not self.model.scope.may_edit(self.request.user):
-            raise PermissionDenied
-        return person
+        return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def action_target(self):
+        return self.model
 
     @property
     def title(self):
@@ -238,19 +276,38 @@ class RecordCreateView(ServiceFormView):
         today = dt.date.today()
         return {self.model.date_field: today} if self.model.date_field != "created_at" else {}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "record_finding" in form.fields and not DrugUseFinding.scope.may_edit(self.request.user):
+            # Findings are the police's and the county's to record: say so instead of offering it.
+            del form.fields["record_finding"]
+            form.fields["result"].help_text = POSITIVE_TEST_HELP
+        return form
+
     def run(self, form):
-        services.record_save(user=self.request.user, record=form.instance)
+        user = self.request.user
+        if isinstance(form.instance, UrineTest):
+            record_finding = form.cleaned_data.get("record_finding", False)
+            finding = services.urine_test_record(user=user, test=form.instance, record_finding=record_finding)
+            if form.instance.result == TestResult.POSITIVE and finding is None:
+                messages.warning(self.request, POSITIVE_TEST_HELP)
+        else:
+            services.record_save(user=user, record=form.instance)
         return f"{self.object.get_absolute_url()}#timeline"
 
 
 class RecordUpdateView(RecordCreateView):
     """Correct a record (the roles that may write it, within their scope)."""
 
+    action = "change"
+
     def get_object(self):
         self.model = _record_model(self.kwargs["kind"])
         self.record = get_object_or_404(self.model.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        ensure_editable(self.request.user, self.record)
         return self.record.person
+
+    def action_target(self):
+        return self.record
 
     def get_form_kwargs(self):
         return {**FormView.get_form_kwargs(self), "instance": self.record}
@@ -258,11 +315,14 @@ class RecordUpdateView(RecordCreateView):
 
 class MeasureOrderView(ServiceFormView):
     title = gettext_lazy("Record a measure decision")
-    allowed_roles = COUNTY_ONLY
+    action = "order"
     form_class = MeasureOrderForm
 
     def get_object(self):
         return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def action_target(self):
+        return Measure
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Measure(person=self.object)}
@@ -280,7 +340,7 @@ class MeasureMixin:
 
 class MeasureCorrectView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Correct a measure")
-    allowed_roles = COUNTY_ONLY
+    action = "correct"
     form_class = MeasureOrderForm
 
     def get_form_kwargs(self):
@@ -292,7 +352,7 @@ class MeasureCorrectView(MeasureMixin, ServiceFormView):
 
 class MeasureReportView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Record the report and agreement")
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    action = "change"
     form_class = MeasureReportForm
 
     def run(self, form):
@@ -301,7 +361,7 @@ class MeasureReportView(MeasureMixin, ServiceFormView):
 
 class MeasureCloseView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("End a measure")
-    allowed_roles = COUNTY_ONLY
+    action = "close"
     form_class = MeasureCloseForm
 
     def run(self, form):
@@ -310,7 +370,7 @@ class MeasureCloseView(MeasureMixin, ServiceFormView):
 
 class MeasureEscalateView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Escalate to compulsory isolation")
-    allowed_roles = COUNTY_ONLY
+    action = "escalate"
     form_class = MeasureEscalateForm
 
     def run(self, form):
@@ -319,7 +379,7 @@ class MeasureEscalateView(MeasureMixin, ServiceFormView):
 
 class DischargeNoticeView(MeasureMixin, ServiceFormView):
     title = gettext_lazy("Township told of the discharge")
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    action = "change"
     form_class = DischargeNoticeForm
 
     def run(self, form):
@@ -344,7 +404,7 @@ class AgreementView(MeasureMixin, LoginRequiredMixin, DetailView):
 
 class TransferStartView(ServiceFormView):
     title = gettext_lazy("Transfer to another township")
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    action = "transfer"
     form_class = TransferForm
 
     def get_object(self):
@@ -370,9 +430,7 @@ class TransferListView(LoginRequiredMixin, ListView):
 
 
 class TransferDecisionView(ServiceFormView):
-    allowed_roles = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
     form_class = TransferDecisionForm
-    action = ""
 
     def get_object(self):
         transfers = Transfer.objects.visible_to(self.request.user).select_related(
@@ -405,7 +463,7 @@ class AlertListView(LoginRequiredMixin, ListView):
 
 class AlertAcknowledgeView(ServiceFormView):
     title = gettext_lazy("Record the decision on this alert")
-    allowed_roles = frozenset({Role.COMMUNITY_POLICE, Role.COUNTY_OFFICER})
+    action = "change"
     form_class = AlertDecisionForm
 
     def get_object(self):
@@ -438,7 +496,7 @@ class PersonFilePdfView(LoginRequiredMixin, View):
             "show_health": may_see_health(user),
             "stage": pathway_stage(person.pk, today),
             "pathway_steps": PATHWAY,
-            "measures": Measure.objects.visible_to(user).filter(person=person),
+            "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
             "helpers": person.helpers.visible_to(user),
             "timeline": timeline(person, user=user),
         }

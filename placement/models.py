@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.dates import add_years
 from cases.models.records import PersonRecord
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
 from sunshine.models import Region, prefix_index
 
@@ -60,7 +60,12 @@ class PlacementBase(models.Model):
     has_womens_federation = models.BooleanField(_("women's federation set up"), default=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(path="region", public=True, edit={Role.COUNTY_OFFICER})
+    scope = Scope(
+        path="region",
+        public=True,
+        edit={Role.COUNTY_OFFICER},
+        actions={"decide_subsidy": Action({Role.PROVINCE_OFFICER})},  # the provincial start-up subsidy
+    )
 
     class Meta:
         ordering = ["region", "name"]
@@ -200,7 +205,7 @@ class Loan(PersonRecord):
     interest_subsidy = models.BooleanField(_("interest subsidy"), default=True)
     status = models.CharField(_("status"), max_length=16, choices=LoanStatus.choices, default=LoanStatus.APPLIED)
     decided_on = models.DateField(_("decision date"), null=True, blank=True)
-    scope = Scope(path="person__township", edit=WORKER_AND_COUNTY)
+    scope = Scope(path="person__township", edit=WORKER_AND_COUNTY, actions={"decide": Action({Role.COUNTY_OFFICER})})
     date_field = "applied_on"
 
     class Meta:

@@ -9,7 +9,7 @@ from cases.pathway import PLACED, register_fact_source
 from cases.selectors import WorkItem, register_work_source
 from cases.timeline import Entry, register_timeline_source
 from cases.views import register_person_section
-from sunshine.choices import Role
+from sunshine.access import may
 
 from .choices import PlacementMode
 from .models import FollowUp, Loan, Placement
@@ -73,6 +73,6 @@ def _placement_section(person, user) -> dict:
         "placements": Placement.objects.visible_to(user).filter(person=person).select_related("base", "employer"),
         "loans": Loan.objects.visible_to(user).filter(person=person),
         "can_place": Placement.scope.may_edit(user),
-        "can_decide_loans": user.role == Role.COUNTY_OFFICER,
+        "can_decide_loans": may(user, "decide", Loan),
         "person": person,
     }

@@ -7,8 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.services import record_save
-from sunshine.access import ensure_editable
-from sunshine.choices import Level, Role
+from sunshine.access import ensure, ensure_editable
 from sunshine.models import User
 
 from .choices import LoanStatus, PlacementMode
@@ -105,8 +104,7 @@ def follow_up_save(*, user: User, follow_up: FollowUp) -> FollowUp:
 @transaction.atomic
 def subsidy_decide(*, user: User, subsidy: BaseSubsidy) -> BaseSubsidy:
     """Start-up subsidy decisions are the provincial committee's."""
-    if user.role != Role.PROVINCE_OFFICER or user.level != Level.PROVINCE:
-        raise PermissionDenied
+    ensure(user, "decide_subsidy", subsidy.base)
     if subsidy.paid_on and subsidy.paid_on < subsidy.decided_on:
         raise ValidationError({"paid_on": _("Payment cannot come before the decision.")})
     if subsidy.amount is not None and subsidy.amount <= 0:
@@ -129,8 +127,7 @@ def loan_apply(*, user: User, loan: Loan) -> Loan:
 def loan_decide(*, user: User, loan: Loan, status: str, decided_on: dt.date) -> Loan:
     """The county office approves or refuses an application, or records its repayment."""
     ensure_editable(user, loan)
-    if user.role != Role.COUNTY_OFFICER:
-        raise PermissionDenied
+    ensure(user, "decide", loan)
     if decided_on < loan.applied_on:
         raise ValidationError({"decided_on": _("The decision cannot come before the application.")})
     loan.status, loan.decided_on = status, decided_on

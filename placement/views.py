@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from cases.models import Person
 from cases.views import ServiceFormView
+from sunshine.access import may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
@@ -63,7 +64,7 @@ class BaseDetailView(LoginRequiredMixin, DetailView):
             .select_related("person"),
             "subsidies": base.subsidies.all(),
             "can_edit": PlacementBase.objects.editable_by(user).filter(pk=base.pk).exists(),
-            "can_decide_subsidy": user.role == Role.PROVINCE_OFFICER,
+            "can_decide_subsidy": may(user, "decide_subsidy", base),
         }
 
 
@@ -179,14 +180,14 @@ class SubsidyEligibilityView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "today": today,
             "rows": subsidy_eligibility(user=self.request.user, day=today),
-            "can_decide": self.request.user.role == Role.PROVINCE_OFFICER,
+            "can_decide": may(self.request.user, "decide_subsidy", PlacementBase),
         }
 
 
 class SubsidyCreateView(ServiceFormView):
     title = gettext_lazy("Start-up subsidy decision")
     form_class = SubsidyForm
-    allowed_roles = frozenset({Role.PROVINCE_OFFICER})
+    action = "decide_subsidy"
 
     def get_object(self):
         return get_object_or_404(PlacementBase.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
@@ -278,7 +279,7 @@ class LoanApplyView(ServiceFormView):
 class LoanDecideView(ServiceFormView):
     title = gettext_lazy("Loan decision")
     form_class = LoanDecisionForm
-    allowed_roles = frozenset({Role.COUNTY_OFFICER})
+    action = "decide"
 
     def get_object(self):
         return get_object_or_404(

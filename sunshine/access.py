@@ -8,8 +8,9 @@ a visit). Its manager is built from ``ScopedQuerySet``, which offers ``visible_t
 PostgreSQL. Nothing else in the project filters rows by region.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -30,11 +31,27 @@ REGION_READERS = frozenset(
 
 
 @dataclass(frozen=True)
+class Action:
+    """Something a role may do to a row, beyond reading it: accept a transfer, close a measure.
+
+    ``roles`` may do it (department staff only when the model's department is theirs); ``rule(user, obj)``,
+    when given, is the user's relation to the row that the action also needs (a transfer is accepted by its
+    receiving side). Whether the row's state allows the action (an open transfer) is the service's answer,
+    with a field message, not a permission.
+    """
+
+    roles: Collection[str]
+    rule: Callable[[Any, Any], bool] | None = None
+
+
+@dataclass(frozen=True)
 class Scope:
-    """How a model is scoped: its path to a region, who reads it and who changes it.
+    """How a model is scoped: its path to a region, who reads it, who changes it and what else they may do.
 
     ``read`` and ``edit`` are roles; ``departments`` names the department whose staff read and,
-    if ``Role.DEPARTMENT_STAFF`` is in ``edit``, change these records.
+    if ``Role.DEPARTMENT_STAFF`` is in ``edit``, change these records. ``actions`` declares the model's
+    further actions by name (one line each); ``"view"``, ``"add"`` and ``"change"`` exist on every model
+    (who reads, who edits, who edits). Ask ``may(user, action, obj)`` everywhere, never the roles directly.
     """
 
     path: str
@@ -43,6 +60,7 @@ class Scope:
     read: Collection[str] = REGION_READERS
     edit: Collection[str] = ()
     departments: Collection[str] = field(default_factory=tuple)
+    actions: Mapping[str, Action] = field(default_factory=dict)
 
     def condition(self, region_code: str) -> models.Q:
         """Rows whose region (through any of the paths) lies within ``region_code``."""
@@ -60,6 +78,22 @@ class Scope:
 
     def may_edit(self, user) -> bool:
         return self.may_read(user) and user.role in self.edit
+
+    def action(self, name: str) -> Action:
+        """The declared action ``name`` (KeyError for an action the model does not have)."""
+        if name in self.actions:
+            return self.actions[name]
+        if name in ("add", "change"):
+            return Action(roles=self.edit)
+        raise KeyError(f"{name!r} is not an action of this scope")
+
+    def reaches(self, user, obj) -> bool:
+        """Whether ``obj`` lies within ``user``'s region through any of the scope's paths (no query when the
+        relations on the way are loaded)."""
+        return any(
+            code is not None and within_region(user, code)
+            for code in (region_code_along(obj, path) for path in (self.path, *self.also))
+        )
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -80,6 +114,43 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(scope.condition(user.region_id))
 
 
+def may(user, action: str, target) -> bool:
+    """Whether ``user`` may do ``action`` to ``target``: a row, or a model class for an action that makes a row
+    (``"add"``) or concerns none in particular. The one question views, the API, services and templates ask.
+
+    A row must lie within the user's region (rows of a public model are read by everyone signed in); the
+    role must hold the action; the action's rule, if any, must accept the user's relation to the row.
+    """
+    model = target if isinstance(target, type) else type(target)
+    scope: Scope = model.scope
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if action == "view":
+        return scope.public or (scope.may_read(user) and (target is model or scope.reaches(user, target)))
+    declared = scope.action(action)
+    if not scope.may_read(user) or user.role not in declared.roles:
+        return False
+    if target is model:
+        return True
+    return scope.reaches(user, target) and (declared.rule is None or declared.rule(user, target))
+
+
+def ensure(user, action: str, target) -> None:
+    """Raise PermissionDenied unless ``may(user, action, target)``; services call it before they act."""
+    if not may(user, action, target):
+        raise PermissionDenied
+
+
+def region_code_along(obj, path: str) -> str | None:
+    """The code of the region reached from ``obj`` along a scope path (``"person__township"``)."""
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
 def within_region(user, code: str) -> bool:
     """Whether the region ``code`` lies within ``user``'s region (containment is a code prefix). For checks on a
     region the user chose (a dashboard, a course's county, an imported township), not for filtering rows."""
@@ -92,14 +163,7 @@ def township_code_of(instance) -> str | None:
     if callable(own):
         return own()
     scope = getattr(type(instance), "scope", None)
-    if scope is None:
-        return None
-    *hops, last = scope.path.split("__")
-    for hop in hops:
-        instance = getattr(instance, hop, None)
-        if instance is None:
-            return None
-    return getattr(instance, f"{last}_id", None)
+    return None if scope is None else region_code_along(instance, scope.path)
 
 
 def ensure_editable(user, obj) -> None:

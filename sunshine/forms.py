@@ -7,9 +7,10 @@ from .models import Region, User
 
 
 def roles_manageable_by(manager: User) -> list[tuple[str, str]]:
-    """Roles ``manager`` may hand out: those whose level lies below theirs, plus department staff."""
+    """Roles ``manager`` may hand out: those whose level lies below theirs, plus department staff. The system
+    administrator hands out only their own role, which reads no personal data."""
     if manager.role == Role.SYSADMIN:
-        return list(Role.choices)
+        return [(Role.SYSADMIN.value, Role.SYSADMIN.label)]
     depth = LEVEL_DEPTH[manager.level]
     return [
         (role.value, role.label)
@@ -43,7 +44,7 @@ class StaffForm(forms.ModelForm):
     def __init__(self, *args, manager: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles_manageable_by(manager)
-        regions = Region.objects.all() if manager.role == Role.SYSADMIN else Region.objects.within(manager.region)
+        regions = Region.objects.none() if manager.role == Role.SYSADMIN else Region.objects.within(manager.region)
         self.fields["region"].queryset = regions
         if not self.instance.pk:
             self.fields["password"].required = True

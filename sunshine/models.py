@@ -77,10 +77,12 @@ class UserQuerySet(models.QuerySet):
         """Accounts ``manager`` may create and change: the levels below theirs in their region.
 
         Department staff at the manager's own level and region count as below (a county office
-        keeps the accounts of the county's member-unit staff). The system administrator manages all.
+        keeps the accounts of the county's member-unit staff). The system administrator manages only system
+        administrators' accounts: an account that reads personal data is never theirs to make or change (the
+        first provincial account comes from ``create_staff`` on the server).
         """
         if manager.role == Role.SYSADMIN:
-            return self.all()
+            return self.filter(role=Role.SYSADMIN)
         if manager.role not in {Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER}:
             return self.none()
         below = [level for level, depth in LEVEL_DEPTH.items() if depth > LEVEL_DEPTH[manager.region.level]]
@@ -143,7 +145,11 @@ class User(AbstractUser):
         return self.role == Role.SYSADMIN or self.level in {Level.COUNTY, Level.PREFECTURE, Level.PROVINCE}
 
     def audit_region_code(self) -> str | None:
-        return self.region_id
+        """The account's region; a system administrator's account belongs to the province, so provincial officers
+        see who changes it and when it signs in."""
+        if self.region_id:
+            return self.region_id
+        return Region.objects.filter(parent__isnull=True).values_list("code", flat=True).first()
 
 
 class StaffPeriod(models.Model):

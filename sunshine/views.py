@@ -172,7 +172,7 @@ class AuditLogView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         entries = AuditEntry.objects.visible_to(self.request.user).select_related("actor", "content_type", "region")
-        self.filterset = AuditEntryFilter(self.request.GET, queryset=entries)
+        self.filterset = AuditEntryFilter(self.request.GET, queryset=entries, request=self.request)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):

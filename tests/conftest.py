@@ -56,7 +56,7 @@ MANAGES = {
     "other_county_officer": set(),
     "prefecture_officer": {"worker_a", "worker_b", "police_a", "hr_staff", "county_officer", "other_county_officer"},
     "province_officer": set(SEES) - {"province_officer", "sysadmin"},
-    "sysadmin": set(SEES),
+    "sysadmin": {"sysadmin"},  # system administrators only: no account that reads personal data
 }
 
 

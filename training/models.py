@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.records import PersonRecord
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Department, Role
 from sunshine.models import Region, prefix_index
 
@@ -87,6 +87,7 @@ class Enrolment(PersonRecord):
         path="person__township",
         edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.DEPARTMENT_STAFF},
         departments=(Department.HR,),
+        actions={"approve": Action({Role.COUNTY_OFFICER})},  # a course of another county: the person's county office
     )
     date_field = "enrolled_on"
 

@@ -47,3 +47,20 @@ def enrolments_awaiting(*, user: User) -> QuerySet[Enrolment]:
         .filter(status=EnrolmentStatus.AWAITING_APPROVAL)
         .select_related("person", "course__region")
     )
+
+
+def courses_awaiting_progress(*, user: User, today: dt.date, limit: int = 100) -> list[Course]:
+    """Courses that have started and still hold enrolled persons without completion: where HR staff record
+    attendance and completion. Each carries ``pending``, the number of those enrolments the user may see;
+    courses that ended first come first."""
+    pending = (
+        Enrolment.objects.visible_to(user)
+        .filter(status=EnrolmentStatus.ENROLLED, completed=False, withdrawn_on__isnull=True)
+        .filter(course__start_date__lte=today)
+    )
+    counts = dict(pending.order_by().values_list("course").annotate(n=Count("id")).values_list("course", "n"))
+    courses = Course.objects.visible_to(user).filter(pk__in=counts).select_related("region")
+    courses = list(courses.order_by("end_date", "id")[:limit])
+    for course in courses:
+        course.pending = counts[course.pk]
+    return courses

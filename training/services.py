@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure_editable, within_region
-from sunshine.choices import Level, Role
+from sunshine.access import ensure, ensure_editable, within_region
+from sunshine.choices import Level
 from sunshine.models import User
 
 from .choices import EnrolmentStatus
@@ -88,8 +88,7 @@ def enrolment_create(*, user: User, person: Person, course: Course, enrolled_on:
 def enrolment_approve(*, user: User, enrolment: Enrolment) -> Enrolment:
     """The person's county office approves an enrolment in a course of another county."""
     ensure_editable(user, enrolment)
-    if user.role != Role.COUNTY_OFFICER:  # ensure_editable above has placed the person in their county
-        raise PermissionDenied
+    ensure(user, "approve", enrolment)
     if not enrolment.awaiting_approval:
         raise ValidationError({"status": _("This enrolment is not awaiting approval.")})
     enrolment.status = EnrolmentStatus.ENROLLED

@@ -151,7 +151,7 @@ class EnrolmentApproveView(EnrolmentMixin, ServiceFormView):
     """The person's county office approves an enrolment in another county's course."""
 
     title = gettext_lazy("Approve the enrolment")
-    allowed_roles = frozenset({Role.COUNTY_OFFICER})
+    action = "approve"
     form_class = ApproveForm
 
     def get_context_data(self, **kwargs):

@@ -1,11 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.filters import ScopedFilterSet
+
 from .choices import BenefitKind, BenefitStatus
 from .models import Benefit
 
 
-class BenefitFilter(django_filters.FilterSet):
+class BenefitFilter(ScopedFilterSet):
     """Filter benefits by status and kind; a bad value is shown, not fatal."""
 
     status = django_filters.ChoiceFilter(choices=BenefitStatus.choices, label=_("Status"), empty_label=_("Any status"))

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.records import PersonRecord
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Department, Role
 
 from .choices import CASH_KINDS, MEDICAL_KINDS, ONE_OFF_KINDS, BenefitKind, BenefitStatus
@@ -61,10 +61,17 @@ class Benefit(PersonRecord):
     decision_notes = models.TextField(_("decision notes"), blank=True)
 
     objects = BenefitQuerySet.as_manager()
+    # The township or county applies, the county corrects, civil affairs decides and ends.
     scope = Scope(
         path="person__township",
         edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.DEPARTMENT_STAFF},
         departments=(Department.CIVIL_AFFAIRS,),
+        actions={
+            "add": Action({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER}),
+            "correct": Action({Role.COUNTY_OFFICER}),
+            "decide": Action({Role.DEPARTMENT_STAFF}),
+            "end": Action({Role.DEPARTMENT_STAFF}),
+        },
     )
     date_field = "applied_on"
 

@@ -11,25 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure_editable
-from sunshine.choices import Department, Role
+from sunshine.access import ensure, ensure_editable
 from sunshine.models import User
 
 from .choices import MEDICAL_KINDS, BenefitStatus
 from .models import Benefit
 
-APPLICANTS = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
 OUTCOMES = (BenefitStatus.APPROVED, BenefitStatus.REFUSED)
-
-
-def is_civil_affairs(user: User) -> bool:
-    return user.role == Role.DEPARTMENT_STAFF and user.department == Department.CIVIL_AFFAIRS
-
-
-def require_civil_affairs(user: User) -> None:
-    """Decisions on benefits belong to the civil-affairs department."""
-    if not is_civil_affairs(user):
-        raise PermissionDenied
 
 
 def _not_in_future(benefit: Benefit, *fields: str) -> None:
@@ -68,7 +56,8 @@ def benefit_apply(
     *, user: User, person: Person, kind: str, applied_on: dt.date, application_notes: str = ""
 ) -> Benefit:
     """Apply for a benefit for a person of the user's township (or county)."""
-    if user.role not in APPLICANTS or not Person.objects.editable_by(user).filter(pk=person.pk).exists():
+    ensure(user, "add", Benefit)
+    if not Person.objects.editable_by(user).filter(pk=person.pk).exists():
         raise PermissionDenied
     benefit = Benefit(
         person=person, kind=kind, applied_on=applied_on, application_notes=application_notes, recorded_by=user
@@ -90,7 +79,7 @@ def benefit_decide(
     decision_notes: str = "",
 ) -> Benefit:
     """Approve an application (with its amount and start) or refuse it (with the reason): civil affairs only."""
-    require_civil_affairs(user)
+    ensure(user, "decide", benefit)
     ensure_editable(user, benefit)
     benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)  # two officers deciding at once: one wins
     if benefit.status != BenefitStatus.APPLIED:
@@ -107,7 +96,7 @@ def benefit_decide(
 @transaction.atomic
 def benefit_end(*, user: User, benefit: Benefit, ends_on: dt.date) -> Benefit:
     """End a running benefit (civil affairs): the person no longer qualifies, moved away, died..."""
-    require_civil_affairs(user)
+    ensure(user, "end", benefit)
     ensure_editable(user, benefit)
     benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
     if benefit.status != BenefitStatus.APPROVED:
@@ -119,8 +108,7 @@ def benefit_end(*, user: User, benefit: Benefit, ends_on: dt.date) -> Benefit:
 @transaction.atomic
 def benefit_correct(*, user: User, benefit: Benefit) -> Benefit:
     """Correct an application's details (county office); the same rules as when applying hold."""
-    if user.role != Role.COUNTY_OFFICER:
-        raise PermissionDenied
+    ensure(user, "correct", benefit)
     ensure_editable(user, benefit)
     benefit.full_clean()
     _check_duplicate(benefit)

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -9,6 +8,7 @@ from django.views.generic import ListView
 
 from cases.models import Person
 from cases.views import ServiceFormView
+from sunshine.access import may
 
 from . import services
 from .filters import BenefitFilter
@@ -24,7 +24,9 @@ class BenefitListView(LoginRequiredMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        self.filterset = BenefitFilter(self.request.GET, queryset=benefit_list(user=self.request.user))
+        self.filterset = BenefitFilter(
+            self.request.GET, queryset=benefit_list(user=self.request.user), request=self.request
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -32,7 +34,7 @@ class BenefitListView(LoginRequiredMixin, ListView):
         return {
             **super().get_context_data(**kwargs),
             "filter": self.filterset,
-            "can_decide": services.is_civil_affairs(user),
+            "can_decide": may(user, "decide", Benefit),
             "opens_persons": Person.scope.may_read(user),  # civil-affairs staff see benefits, not person files
         }
 
@@ -40,11 +42,14 @@ class BenefitListView(LoginRequiredMixin, ListView):
 class BenefitApplyView(ServiceFormView):
     title = gettext_lazy("Apply for a welfare benefit")
     template_name = "welfare/benefit_form.html"
-    allowed_roles = services.APPLICANTS
+    action = "add"
     form_class = BenefitApplyForm
 
     def get_object(self):
         return get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def action_target(self):
+        return Benefit
 
     def get_initial(self):
         return {"applied_on": dt.date.today()}
@@ -64,10 +69,7 @@ class BenefitActionView(ServiceFormView):
 
     def get_object(self):
         benefits = Benefit.objects.visible_to(self.request.user).select_related("person__township")
-        benefit = get_object_or_404(benefits, pk=self.kwargs["pk"])
-        if not services.is_civil_affairs(self.request.user):
-            raise PermissionDenied
-        return benefit
+        return get_object_or_404(benefits, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "person": self.object.person, "benefit": self.object}
@@ -75,6 +77,7 @@ class BenefitActionView(ServiceFormView):
 
 class BenefitDecideView(BenefitActionView):
     title = gettext_lazy("Decide on a welfare application")
+    action = "decide"
     form_class = BenefitDecisionForm
 
     def get_initial(self):
@@ -87,6 +90,7 @@ class BenefitDecideView(BenefitActionView):
 
 class BenefitEndView(BenefitActionView):
     title = gettext_lazy("End a welfare benefit")
+    action = "end"
     form_class = BenefitEndForm
 
     def get_initial(self):

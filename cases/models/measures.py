@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Department, Role
 
 from ..choices import COMMUNITY_MEASURES, EndReason, MeasureKind
@@ -61,10 +61,12 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeasureQuerySet.as_manager()
+    # The township records the report and the discharge notice ("change"); decisions are the county office's.
     scope = Scope(
         path="person__township",
         edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER},
         departments=(Department.HEALTH,),
+        actions={name: Action({Role.COUNTY_OFFICER}) for name in ("order", "correct", "close", "escalate")},
     )
 
     class Meta:

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
 from sunshine.models import Region, prefix_index
 
@@ -48,7 +48,11 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(path="township", edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+    scope = Scope(
+        path="township",
+        edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER},
+        actions={"transfer": Action({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})},  # start a transfer out
+    )
 
     class Meta:
         ordering = ["name", "id"]

@@ -124,6 +124,13 @@ class UrineTest(PersonRecord):
     def __str__(self):
         return f"{self.get_result_display()} {self.tested_on}"
 
+    def clean(self):
+        """A positive test names the substance found; the other results name none."""
+        if self.result == TestResult.POSITIVE and not self.substance.strip():
+            raise ValidationError({"substance": _("A positive test must name the substance found.")})
+        if self.result != TestResult.POSITIVE:
+            self.substance = ""
+
     @property
     def missed(self) -> bool:
         """Evaded or refused: counts towards a serious breach."""

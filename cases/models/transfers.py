@@ -4,11 +4,29 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet, within_region
 from sunshine.choices import Role
 from sunshine.models import Region, prefix_index
 
 from ..choices import TransferStatus
+
+
+def _holds(user, township_code: str) -> bool:
+    """The township's worker, or the officer of its county: who speaks for one side of a transfer."""
+    if user.role == Role.TOWNSHIP_WORKER:
+        return user.region_id == township_code
+    return user.role == Role.COUNTY_OFFICER and within_region(user, township_code)
+
+
+def receiving(user, transfer: "Transfer") -> bool:
+    return _holds(user, transfer.to_township_id)
+
+
+def sending(user, transfer: "Transfer") -> bool:
+    return _holds(user, transfer.from_township_id)
+
+
+DECIDERS = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
 
 
 class Transfer(models.Model):
@@ -43,7 +61,14 @@ class Transfer(models.Model):
     scope = Scope(
         path="from_township",
         also=("to_township",),
-        edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER},
+        edit=DECIDERS,
+        actions={
+            "accept": Action(DECIDERS, rule=receiving),
+            "approve": Action({Role.COUNTY_OFFICER}, rule=receiving),
+            "reject": Action(
+                DECIDERS, rule=lambda user, transfer: receiving(user, transfer) or sending(user, transfer)
+            ),
+        },
     )
     date_field = "requested_on"
 

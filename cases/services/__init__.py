@@ -12,7 +12,7 @@ from .measures import (
     measure_validate,
 )
 from .persons import person_register, person_update, pinyin_initials
-from .records import record_save
+from .records import record_save, urine_test_record
 from .transfers import transfer_accept, transfer_approve, transfer_reject, transfer_start
 
 __all__ = [
@@ -36,4 +36,5 @@ __all__ = [
     "transfer_approve",
     "transfer_reject",
     "transfer_start",
+    "urine_test_record",
 ]

@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable
-from sunshine.choices import Role
+from sunshine.access import ensure, ensure_editable
 from sunshine.models import User
 
 from ..choices import COMMUNITY_MEASURES, EndReason, MeasureKind
@@ -20,12 +19,6 @@ from ..models.measures import MAX_ISOLATION_EXTENSION_MONTHS
 from .alerts import late_report_alert
 
 FAR_FUTURE = dt.date.max
-
-
-def require_county_officer(user: User) -> None:
-    """Measure decisions belong to the county office."""
-    if user.role != Role.COUNTY_OFFICER:
-        raise PermissionDenied
 
 
 def _span(measure: Measure) -> tuple[dt.date, dt.date]:
@@ -136,7 +129,7 @@ def _save(user: User, measure: Measure) -> Measure:
 @transaction.atomic
 def measure_order(*, user: User, measure: Measure) -> Measure:
     """Record a new measure decision (county office)."""
-    require_county_officer(user)
+    ensure(user, "order", Measure)
     if not Person.objects.editable_by(user).filter(pk=measure.person_id).exists():
         raise PermissionDenied
     return _save(user, measure)
@@ -145,8 +138,8 @@ def measure_order(*, user: User, measure: Measure) -> Measure:
 @transaction.atomic
 def measure_correct(*, user: User, measure: Measure) -> Measure:
     """Correct a measure's details (county office)."""
-    require_county_officer(user)
     ensure_editable(user, measure)
+    ensure(user, "correct", measure)
     return _save(user, measure)
 
 
@@ -169,8 +162,8 @@ def measure_record_report(
 @transaction.atomic
 def measure_close(*, user: User, measure: Measure, ended_on: dt.date, end_reason: str) -> Measure:
     """End a measure: discharge on expiry, release, termination... (county office)."""
-    require_county_officer(user)
     ensure_editable(user, measure)
+    ensure(user, "close", measure)
     if measure.ended_on:
         raise ValidationError({"ended_on": _("This measure has already ended.")})
     measure.ended_on, measure.end_reason = ended_on, end_reason
@@ -186,6 +179,7 @@ def measure_escalate(
     The community measure ends on the decision date and the isolation starts that day, in one
     transaction: both or neither.
     """
+    ensure(user, "escalate", measure)
     if not measure.is_community:
         raise ValidationError({"kind": _("Only community detox or rehabilitation is escalated.")})
     measure_close(user=user, measure=measure, ended_on=decided_on, end_reason=EndReason.ESCALATED)

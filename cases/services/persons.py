@@ -1,5 +1,7 @@
 """Registering and changing persons."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
@@ -30,6 +32,24 @@ def _duplicate_message(user: User, existing: Person):
     return _("This ID number is already registered elsewhere; ask the county office.")
 
 
+def _check_dates(person: Person) -> None:
+    """查获日期 and 首吸日期: neither in the future nor before birth, and the first use not after the date found."""
+    today, errors = dt.date.today(), {}
+    for field in ("registered_on", "first_use_on"):
+        value = getattr(person, field)
+        if value is None:
+            continue
+        if value > today:
+            errors[field] = _("This date is in the future.")
+        elif value < person.birth_date:
+            errors[field] = _("This date is before the person was born.")
+    first_use, found = person.first_use_on, person.registered_on
+    if "first_use_on" not in errors and first_use and found and first_use > found:
+        errors["first_use_on"] = _("The first use cannot come after the date first found.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _prepare(*, user: User, person: Person) -> None:
     try:
         person.id_number = normalize_id_number(person.id_number)
@@ -41,8 +61,7 @@ def _prepare(*, user: User, person: Person) -> None:
     person.birth_date = birth_date_of(person.id_number)
     person.sex = sex_of(person.id_number)
     person.name_initials = pinyin_initials(person.name)
-    if person.first_use_on and person.registered_on and person.first_use_on > person.registered_on:
-        raise ValidationError({"first_use_on": _("The first use cannot come after the date first found.")})
+    _check_dates(person)
     person.full_clean()
 
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from sunshine.access import ensure_editable
 from sunshine.models import User
 
-from ..models import Person
+from ..choices import FindingSource, TestResult
+from ..models import DrugUseFinding, Person, UrineTest
 from ..models.records import PersonRecord
 from .alerts import breach_alerts_refresh
 
@@ -50,3 +51,27 @@ def record_save(*, user: User, record: PersonRecord) -> PersonRecord:
     ensure_editable(user, record)
     breach_alerts_refresh(person=record.person)
     return record
+
+
+@transaction.atomic
+def urine_test_record(*, user: User, test: UrineTest, record_finding: bool) -> DrugUseFinding | None:
+    """Save a urine test; a positive one also records the drug-use finding (复吸) in the same step.
+
+    Findings are written by the community police and the county office (DESIGN §1): for them the finding
+    is made here, once per person and day (a corrected test does not add a second); a township worker's
+    positive test is saved alone and the page tells them who records the finding. Returns the finding, if any.
+    """
+    record_save(user=user, record=test)
+    if test.result != TestResult.POSITIVE or not record_finding or not DrugUseFinding.scope.may_edit(user):
+        return None
+    findings = DrugUseFinding.objects.visible_to(user).filter(
+        person_id=test.person_id, found_on=test.tested_on, source=FindingSource.URINE_TEST
+    )
+    existing = findings.first()
+    if existing is not None:
+        return existing
+    details = _("Positive urine test: %(substance)s") % {"substance": test.substance}
+    finding = DrugUseFinding(
+        person=test.person, found_on=test.tested_on, source=FindingSource.URINE_TEST, details=details
+    )
+    return record_save(user=user, record=finding)

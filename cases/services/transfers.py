@@ -2,29 +2,17 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable, within_region
+from sunshine.access import ensure, ensure_editable
 from sunshine.choices import Level, Role
 from sunshine.models import Region, User
 
 from ..choices import TransferStatus
 from ..models import Person, Transfer
-
-
-def _receiving(user: User, transfer: Transfer) -> bool:
-    """The receiving township's worker, or the officer of the receiving county."""
-    if user.role == Role.TOWNSHIP_WORKER:
-        return user.region_id == transfer.to_township_id
-    return user.role == Role.COUNTY_OFFICER and within_region(user, transfer.to_township_id)
-
-
-def _sending(user: User, transfer: Transfer) -> bool:
-    if user.role == Role.TOWNSHIP_WORKER:
-        return user.region_id == transfer.from_township_id
-    return user.role == Role.COUNTY_OFFICER and within_region(user, transfer.from_township_id)
+from ..models.transfers import receiving
 
 
 @transaction.atomic
@@ -82,8 +70,7 @@ def transfer_accept(*, user: User, transfer: Transfer, effective_on: dt.date) ->
     """The receiving township accepts; across counties the receiving county office approves next."""
     ensure_editable(user, transfer)
     _open(transfer)
-    if not _receiving(user, transfer):
-        raise PermissionDenied
+    ensure(user, "accept", transfer)
     if effective_on < transfer.requested_on or effective_on > dt.date.today():
         raise ValidationError({"effective_on": _("The hand-over falls between the request and today.")})
     transfer.decided_by = user
@@ -104,8 +91,7 @@ def transfer_approve(*, user: User, transfer: Transfer) -> Transfer:
     ensure_editable(user, transfer)
     if transfer.status != TransferStatus.AWAITING_COUNTY:
         raise ValidationError({"status": _("This transfer is not awaiting county approval.")})
-    if user.role != Role.COUNTY_OFFICER or not _receiving(user, transfer):
-        raise PermissionDenied
+    ensure(user, "approve", transfer)
     transfer.county_approved_by, transfer.county_approved_on = user, dt.date.today()
     return _complete(transfer, transfer.effective_on)
 
@@ -115,12 +101,8 @@ def transfer_reject(*, user: User, transfer: Transfer, notes: str) -> Transfer:
     """The receiving side refuses the transfer, or the sending side withdraws it."""
     ensure_editable(user, transfer)
     _open(transfer)
-    if _receiving(user, transfer):
-        transfer.status = TransferStatus.REJECTED
-    elif _sending(user, transfer):
-        transfer.status = TransferStatus.CANCELLED
-    else:
-        raise PermissionDenied
+    ensure(user, "reject", transfer)
+    transfer.status = TransferStatus.REJECTED if receiving(user, transfer) else TransferStatus.CANCELLED
     transfer.decided_by = user
     transfer.decision_notes = notes
     transfer.save()

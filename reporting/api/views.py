@@ -1,8 +1,9 @@
 import django_filters
-from django.core.exceptions import PermissionDenied
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
 from cases.api.serializers import call_service
+from sunshine.api.viewsets import ScopedModelViewSet
+from sunshine.filters import ScopedFilterSet
 from sunshine.models import Region
 
 from ..models import IndicatorSnapshot, Target
@@ -18,7 +19,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["date", "region", "indicator", "numerator", "denominator", "value"]
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(ScopedFilterSet):
     region = django_filters.CharFilter(field_name="region_id")
     date = django_filters.DateFilter()
     indicator = django_filters.CharFilter()
@@ -28,18 +29,20 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["region", "date", "indicator"]
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(ScopedModelViewSet):
     """Indicator snapshots of the regions within the caller's region: ``?region=&date=&indicator=``.
 
     ``value`` is numerator / denominator for a rate (null when the denominator is 0) and the count itself
     for a count (denominator null).
     """
 
+    model = IndicatorSnapshot
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
+    http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):
-        return IndicatorSnapshot.objects.visible_to(self.request.user).order_by("date", "region_id", "indicator")
+        return super().get_queryset().order_by("date", "region_id", "indicator")
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -59,16 +62,11 @@ class TargetSerializer(serializers.ModelSerializer):
         return self.instance
 
 
-class TargetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class TargetViewSet(ScopedModelViewSet):
     """Targets with their history (``superseded_at``); provincial officers set new ones with POST."""
 
+    model = Target
+    select_related = ("region",)
     serializer_class = TargetSerializer
     filterset_fields = ["indicator", "region"]
-
-    def get_queryset(self):
-        return Target.objects.visible_to(self.request.user).select_related("region")
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if self.action == "create" and not Target.scope.may_edit(request.user):
-            raise PermissionDenied
+    http_method_names = ["get", "post", "head", "options"]

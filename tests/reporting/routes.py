@@ -66,6 +66,8 @@ def _target(county_code):
 
 
 _target.per_region = True
+
+
 def _assessment(county_code):
     from django.utils import timezone
 

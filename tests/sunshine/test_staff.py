@@ -117,3 +117,67 @@ def test_the_staff_form_refuses_a_weak_password(client, county_officer, township
     )
     assert "password" in response.context["form"].errors
     assert not User.objects.filter(username="new_worker").exists()
+
+
+def test_the_system_administrator_cannot_create_an_account_that_reads_personal_data(client, sysadmin):
+    """Issue 12, finding 1: the sysadmin made a provincial officer and read every person through it."""
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("staff_create"),
+        {"username": "prov2", "role": "province_officer", "region": "52", "password": PASSWORD, "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {"role", "region"}
+    assert not User.objects.filter(username="prov2").exists()
+    with pytest.raises(PermissionDenied):
+        staff_save(manager=sysadmin, account=User(username="prov3", role="province_officer", region_id="52"))
+    assert not User.objects.filter(username="prov3").exists()
+
+
+def test_the_system_administrator_keeps_administrator_accounts_only(client, sysadmin, worker_a):
+    client.force_login(sysadmin)
+    assert client.get(reverse("staff_update", kwargs={"pk": worker_a.pk})).status_code == 404
+    assert [choice for choice, _label in response_roles(client)] == ["sysadmin"]
+    response = client.post(
+        reverse("staff_create"), {"username": "admin2", "role": "sysadmin", "password": PASSWORD, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="admin2").region_id is None
+
+
+def response_roles(client):
+    return [
+        (value, label) for value, label in client.get(reverse("staff_create")).context["form"].fields["role"].choices
+    ]
+
+
+@pytest.mark.parametrize(
+    ("manager", "role", "region"),
+    [
+        ("county_officer", "county_officer", "520102"),  # its own level
+        ("prefecture_officer", "province_officer", "52"),  # above it
+        ("prefecture_officer", "prefecture_officer", "5203"),  # its level, another prefecture
+    ],
+)
+def test_nobody_raises_an_account_to_a_role_they_could_not_hold(client, cast, worker_a, manager, role, region):
+    client.force_login(cast[manager])
+    response = client.post(
+        reverse("staff_update", kwargs={"pk": worker_a.pk}),
+        {"username": worker_a.username, "role": role, "region": region, "is_active": "on"},
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    worker_a.refresh_from_db()
+    assert (worker_a.role, worker_a.region_id) == ("township_worker", cast["worker_a"].region_id)
+
+
+def test_role_changes_and_new_accounts_are_shown_to_provincial_officers(
+    client, county_officer, province_officer, sysadmin, worker_a, other_county_officer
+):
+    worker_a.role = "community_police"
+    staff_save(manager=county_officer, account=worker_a)
+    staff_save(manager=sysadmin, account=User(username="admin2", role="sysadmin"), password=PASSWORD)
+    client.force_login(province_officer)
+    body = client.get(reverse("audit_log"), {"about": "staff"}).content.decode()
+    assert worker_a.username in body and "admin2" in body
+    client.force_login(other_county_officer)  # another county's office does not see this county's accounts
+    assert worker_a.username not in client.get(reverse("audit_log"), {"about": "staff"}).content.decode()

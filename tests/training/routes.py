@@ -1,6 +1,6 @@
 """Rows of the permission matrix for the training app (see tests/permission_matrix.py)."""
 
-from ..permission_matrix import COUNTY, PERSON_EDITORS, ObjectRoute, PersonRoute, RegionRoute, Roles, SignedIn
+from ..permission_matrix import PERSON_EDITORS, ObjectRoute, PersonRoute, RegionRoute, Roles, SignedIn
 from .factories import CourseFactory, EnrolmentFactory
 
 COURSE_MANAGERS = frozenset({"county_officer", "other_county_officer", "hr_staff"})
@@ -32,11 +32,11 @@ ROUTES = {
     "training:course_update": RegionRoute("course", editors=COURSE_EDITS),
     "training:enrolment_create": PersonRoute(editors=PERSON_EDITORS),
     "training:enrolment_progress": ObjectRoute("enrolment", editors=PROGRESS_RECORDERS),
-    "training:enrolment_approve": ObjectRoute("enrolment", editors=COUNTY),
+    "training:enrolment_approve": ObjectRoute("enrolment", action="approve"),
     "api:course-list": SignedIn(),
     "api:course-detail": RegionRoute("course"),
     "api:enrolment-list": SignedIn(),
     "api:enrolment-detail": ObjectRoute("enrolment"),
     # The built enrolments are already approved: the person's county officer gets 400, others 403 or 404.
-    "api:enrolment-approve": ObjectRoute("enrolment", editors=COUNTY, method="post", ok=400),
+    "api:enrolment-approve": ObjectRoute("enrolment", action="approve", method="post", ok=400),
 }

@@ -6,20 +6,18 @@ member of the cast who sees a benefit gets 403 on ``decide`` and ``end``; tests/
 covers the civil-affairs staff who may.
 """
 
-from ..permission_matrix import PERSON_EDITORS, ObjectRoute, PersonRoute, SignedIn
+from ..permission_matrix import ObjectRoute, PersonRoute, SignedIn
 from .factories import BenefitFactory
-
-NOBODY_IN_THE_CAST = frozenset()
 
 ROUTES = {
     "welfare:benefit_list": SignedIn(lists_persons=True),
-    "welfare:benefit_apply": PersonRoute(editors=PERSON_EDITORS),
-    "welfare:benefit_decide": ObjectRoute("benefit", editors=NOBODY_IN_THE_CAST),
-    "welfare:benefit_end": ObjectRoute("benefit", editors=NOBODY_IN_THE_CAST),
+    "welfare:benefit_apply": PersonRoute(action="add", model="welfare.Benefit"),
+    "welfare:benefit_decide": ObjectRoute("benefit", action="decide"),
+    "welfare:benefit_end": ObjectRoute("benefit", action="end"),
     "api:benefit-list": SignedIn(),
     "api:benefit-detail": ObjectRoute("benefit"),
-    "api:benefit-decide": ObjectRoute("benefit", editors=NOBODY_IN_THE_CAST, method="post"),
-    "api:benefit-end": ObjectRoute("benefit", editors=NOBODY_IN_THE_CAST, method="post"),
+    "api:benefit-decide": ObjectRoute("benefit", action="decide", method="post"),
+    "api:benefit-end": ObjectRoute("benefit", action="end", method="post"),
 }
 
 BUILDERS = {"benefit": lambda person: BenefitFactory(person=person)}

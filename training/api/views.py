@@ -1,12 +1,11 @@
-from django.core.exceptions import PermissionDenied
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from sunshine.api.viewsets import ScopedModelViewSet
+from sunshine.filters import ScopedFilterSet
 
 from .. import services
 from ..models import Course, Enrolment
@@ -14,7 +13,7 @@ from ..selectors import course_list
 from . import serializers as s
 
 
-class CourseFilter(filters.FilterSet):
+class CourseFilter(ScopedFilterSet):
     region = filters.CharFilter(
         field_name="region", lookup_expr="code__startswith", help_text="Region code: courses of counties within it."
     )
@@ -25,25 +24,20 @@ class CourseFilter(filters.FilterSet):
         fields = ["region", "skill", "provider_kind"]
 
 
-class CourseViewSet(viewsets.ModelViewSet):
+class CourseViewSet(ScopedModelViewSet):
     """Training courses. Every signed-in user reads them all (not personal data); county officers and HR
     department staff create and change the courses of their region (others 403; a course outside the
     region 404)."""
 
+    model = Course
     serializer_class = s.CourseSerializer
     filterset_class = CourseFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        courses = course_list(user=self.request.user)
         if self.request.method in SAFE_METHODS:
-            return courses
-        return courses.editable_by(self.request.user)
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if request.method not in SAFE_METHODS and not Course.scope.may_edit(request.user):
-            raise PermissionDenied
+            return course_list(user=self.request.user)
+        return super().get_queryset()
 
 
 @extend_schema_view(create=extend_schema(request=s.EnrolmentCreateSerializer, responses={201: s.EnrolmentSerializer}))

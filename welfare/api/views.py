@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,14 +22,8 @@ class BenefitViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = BenefitApiFilter
 
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if self.action == "create" and request.user.role not in services.APPLICANTS:
-            raise PermissionDenied
-
     def _act(self, request, serializer_class, service):
         benefit = self.get_object()
-        services.require_civil_affairs(request.user)
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         benefit = s.call_service(service, user=request.user, benefit=benefit, **data.validated_data)
