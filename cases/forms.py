@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.forms import RegionPicker
 from sunshine.models import Region, User
 
 from .choices import EndReason, InfectionStatus
@@ -23,7 +24,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def township_choices(user: User):
     """Townships the user may put a person in: those of their own region."""
-    return Region.objects.within(user.region).townships() if user.region_id else Region.objects.none()
+    if not user.region_id:
+        return Region.objects.none()
+    return Region.objects.within(user.region).townships().select_related("parent")
 
 
 class PersonForm(forms.ModelForm):
@@ -34,7 +37,12 @@ class PersonForm(forms.ModelForm):
             "household_address", "address", "phone", "drug_types", "injecting", "first_use_on",
             "guardian_name", "guardian_phone", "hiv_status", "other_infections", "work_capacity", "notes",
         ]  # fmt: skip
-        widgets = {"registered_on": DATE, "first_use_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "registered_on": DATE,
+            "first_use_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "township": RegionPicker,
+        }
 
     def __init__(self, *args, user: User, show_health: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,10 +139,16 @@ class DischargeNoticeForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_township = forms.ModelChoiceField(
-        label=_("to township"), queryset=Region.objects.townships(), to_field_name="code"
+        label=_("to township"), queryset=Region.objects.townships(), to_field_name="code", widget=RegionPicker
     )
     requested_on = forms.DateField(label=_("requested on"), widget=DATE)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every township of the province but the person's own (``transfer_start`` refuses that one too).
+        townships = Region.objects.townships().exclude(code=person.township_id).select_related("parent")
+        self.fields["to_township"].queryset = townships
 
 
 class TransferDecisionForm(forms.Form):

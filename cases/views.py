@@ -68,7 +68,7 @@ def register_home_section(section):
 @register_home_section
 def _treatments_section(user, today) -> dict | None:
     """Health staff: the detox and methadone treatments under way in their region."""
-    if user.role != Role.DEPARTMENT_STAFF or not Measure.scope.may_read(user):
+    if user.role != Role.DEPARTMENT_STAFF or not may(user, "view", Measure):
         return None
     return {"template": "cases/home_treatments.html", "measures": treatments_under_way(user=user, today=today)}
 
@@ -278,7 +278,7 @@ class RecordCreateView(ServiceFormView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        if "record_finding" in form.fields and not DrugUseFinding.scope.may_edit(self.request.user):
+        if "record_finding" in form.fields and not may(self.request.user, "add", DrugUseFinding):
             # Findings are the police's and the county's to record: say so instead of offering it.
             del form.fields["record_finding"]
             form.fields["result"].help_text = POSITIVE_TEST_HELP
@@ -412,6 +412,9 @@ class TransferStartView(ServiceFormView):
 
     def get_initial(self):
         return {"requested_on": dt.date.today()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.object}
 
     def run(self, form):
         services.transfer_start(user=self.request.user, person=self.object, **form.cleaned_data)

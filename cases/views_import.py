@@ -14,13 +14,14 @@ from django.views.generic import FormView
 
 from sunshine.jobs import progress_context
 from sunshine.models import Job
+from sunshine.spreadsheets import CONTENT_TYPE
 from sunshine.views import RoleRequiredMixin
 
 from .roster.forms import RosterUploadForm
 from .roster.jobs import CHECK, KINDS, roster_check_start, roster_import_start
 from .roster.services import may_import
 from .roster.sheets import IMPORTERS, registered_sheets
-from .roster.template import CONTENT_TYPE, roster_template
+from .roster.template import roster_template
 
 
 class ImporterRequiredMixin(RoleRequiredMixin):

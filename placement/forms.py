@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE, township_choices
+from sunshine.forms import RegionPicker
 from sunshine.models import Region
 
 from .choices import LoanStatus
@@ -15,7 +16,11 @@ class BaseForm(forms.ModelForm):
             "code", "name", "kind", "region", "employer", "opened_on", "declared_capacity", "contact", "phone",
             "management_rules", "has_union", "has_youth_league", "has_womens_federation",
         ]  # fmt: skip
-        widgets = {"opened_on": DATE, "management_rules": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "opened_on": DATE,
+            "management_rules": forms.Textarea(attrs={"rows": 3}),
+            "region": RegionPicker,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,4 @@
 import datetime as dt
-import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,8 @@ from sunshine.access import may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
+from sunshine.spreadsheets import CONTENT_TYPE as XLSX
+from sunshine.spreadsheets import workbook_bytes
 
 from . import services
 from .forms import BaseForm, EmployerForm, FollowUpForm, LoanDecisionForm, LoanForm, PlacementForm, SubsidyForm
@@ -240,8 +241,7 @@ class TaxReliefExportView(LoginRequiredMixin, View):
                 employer = p.employer or (p.base.employer if p.base else None) or p.base or ""
                 sheet.append([str(employer), p.person.name, p.person.id_number, p.employment_certificate,
                               p.contract_start, p.tax_relief_until, row.remaining_days])  # fmt: skip
-        buffer = io.BytesIO()
-        workbook.save(buffer)
+        content = workbook_bytes(workbook)
         audit_event(
             request.user,
             event=AuditEntry.Event.EXPORT,
@@ -249,9 +249,7 @@ class TaxReliefExportView(LoginRequiredMixin, View):
             request=request,
             detail={"export": "tax_relief"},
         )
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="tax-relief-{today:%Y-%m-%d}.xlsx"'
         return response
 

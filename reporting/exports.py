@@ -7,8 +7,6 @@ finalised report is regenerated and checked against its stored SHA-256. Ordered 
 """
 
 import datetime as dt
-import io
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from django.utils import translation
 from django.utils.html import escape
@@ -16,12 +14,13 @@ from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from sunshine.pdf import render_pdf
+from sunshine.spreadsheets import CONTENT_TYPE as XLSX
+from sunshine.spreadsheets import workbook_bytes
 
 CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX,
     "pdf": "application/pdf",
 }
 PERCENT = "0.0%"
@@ -89,26 +88,6 @@ MET_FONT = Font(color="176B2C")
 UNMET_FONT = Font(color="BB0000")
 
 
-class _FixedTimeZipFile(ZipFile):
-    """A zip archive whose entries all carry one given time: openpyxl stamps its entries with the current time
-    (``writestr``) or with the modification time of the temporary file a worksheet was written to (``write``)."""
-
-    def __init__(self, *args, date_time: tuple, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fixed_date_time = date_time
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if not isinstance(zinfo_or_arcname, ZipInfo):
-            zinfo_or_arcname = ZipInfo(zinfo_or_arcname, date_time=self.fixed_date_time)
-            zinfo_or_arcname.compress_type = self.compression
-            zinfo_or_arcname.external_attr = 0o600 << 16
-        super().writestr(zinfo_or_arcname, data, compress_type=compress_type, compresslevel=compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        with open(filename, "rb") as source:
-            self.writestr(arcname or filename, source.read(), compress_type, compresslevel)
-
-
 def _header(cell, value):
     cell.value = value
     cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BOX, WRAP
@@ -151,19 +130,12 @@ def assessment_xlsx(figures: dict, *, final: bool) -> bytes:
     _summary_sheet(summary, figures, final=final)
     for level in figures["levels"]:
         _level_sheet(workbook.create_sheet(_sheet_title(level["label"], taken)), figures, level)
-    _no_formulas(workbook)
     for sheet, title_rows in zip(workbook.worksheets, ["5:5", *("1:2" for _level in figures["levels"])], strict=True):
         _print_setup(sheet, title_rows=title_rows, number=_number_of(figures, final=final))
-    when = generated(figures)
-    naive_utc = when.astimezone(dt.UTC).replace(tzinfo=None)
     properties = workbook.properties
     properties.creator = properties.lastModifiedBy = "Sunshine"
     properties.title = f"{figures['region']['name']} {figures['year']} {text['title']}"
-    properties.created = properties.modified = naive_utc
-    buffer = io.BytesIO()
-    archive = _FixedTimeZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, date_time=when.timetuple()[:6])
-    ExcelWriter(workbook, archive).save()  # not openpyxl's save_workbook: it stamps "modified" with now
-    return buffer.getvalue()
+    return workbook_bytes(workbook, created=generated(figures))
 
 
 def _number_of(figures: dict, *, final: bool) -> str:
@@ -184,16 +156,6 @@ def _print_setup(sheet, *, title_rows: str, number: str) -> None:
     sheet.oddFooter.center.text = "&P / &N"
     if number:
         sheet.oddFooter.right.text = number.replace("&", "&&")
-
-
-def _no_formulas(workbook) -> None:
-    """Values only: openpyxl takes any text starting with "=" for a formula, and notes, pairing units and names
-    are typed by people. Such text is kept as text."""
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
 
 
 def _summary_sheet(sheet, figures: dict, *, final: bool) -> None:

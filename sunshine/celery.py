@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
 
@@ -12,7 +13,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    "worker-heartbeat": {"task": "sunshine.tasks.record_heartbeat", "schedule": 300.0},
+    "worker-heartbeat": {"task": "sunshine.tasks.record_heartbeat", "schedule": 60.0},  # WORKER_HEARTBEAT_SECONDS
+    "reap-jobs": {"task": "sunshine.tasks.reap_jobs", "schedule": 15.0},  # 3 x JOB_HEARTBEAT_SECONDS
     "late-report-alerts": {"task": "cases.tasks.raise_late_report_alerts", "schedule": crontab(hour=1, minute=0)},
     "indicators": {"task": "reporting.tasks.compute_indicators", "schedule": crontab(hour=2, minute=0)},
 }
+
+
+@worker_ready.connect
+def reap_on_start(**kwargs) -> None:
+    """A worker that (re)starts fails at once the jobs a lost worker left running (see ``sunshine.jobs``)."""
+    from sunshine.jobs import jobs_reap
+
+    jobs_reap()

@@ -39,6 +39,8 @@ ROLE_LEVEL = {
 ACCOUNT_MANAGERS = {Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER, Role.SYSADMIN}
 # The anti-drug offices of county, prefecture and province: dashboards, reports and the audit log of their region.
 OFFICES = frozenset({Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER})
+# Township staff, who work on phones in the villages (DESIGN §5a): their pages get the bottom bar.
+FIELD_STAFF = frozenset({Role.TOWNSHIP_WORKER, Role.COMMUNITY_POLICE})
 AUDIT_READERS = OFFICES
 
 

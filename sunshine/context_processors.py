@@ -1,4 +1,4 @@
-from .choices import ACCOUNT_MANAGERS, AUDIT_READERS, OFFICES
+from .choices import ACCOUNT_MANAGERS, AUDIT_READERS, FIELD_STAFF, OFFICES, Role
 
 
 def navigation(request):
@@ -10,4 +10,6 @@ def navigation(request):
         "can_manage_staff": user.role in ACCOUNT_MANAGERS,
         "can_read_audit": user.role in AUDIT_READERS,
         "is_office": user.role in OFFICES,
+        "is_field": user.role in FIELD_STAFF,
+        "is_department": user.role == Role.DEPARTMENT_STAFF,
     }

@@ -1,9 +1,55 @@
+from collections import Counter
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .choices import LEVEL_DEPTH, ROLE_LEVEL, Role
 from .models import Region, User
+from .pinyin import pinyin_initials
+
+
+class RegionPicker(forms.Select):
+    """The one region picker: a select of townships grouped by county (or of counties grouped by prefecture).
+
+    Each option carries its pinyin initials, and a name that occurs twice among the choices (马场镇 in four
+    counties) shows its county beside it. ``static/js/region_picker.js`` adds a county select and a search by
+    name or initials above it; without JavaScript it stays a plain grouped select. The field's queryset
+    decides what is offered and what is valid, so the server validates exactly as before. Give the
+    queryset ``select_related("parent")``.
+    """
+
+    def __init__(self, attrs=None):
+        labels = {
+            "data-region-picker": "",
+            "data-county-label": _("Region"),
+            "data-all-label": _("All regions"),
+            "data-search-label": _("Search by name or pinyin initials"),
+        }
+        super().__init__({**labels, **(attrs or {})})
+
+    def optgroups(self, name, value, attrs=None):
+        flat = super().optgroups(name, value, attrs)
+        names = Counter(
+            option["value"].instance.name for _g, options, _i in flat for option in options if option["value"]
+        )
+        repeated = {region_name for region_name, count in names.items() if count > 1}
+        groups, by_parent = [], {}
+        for _group, options, index in flat:
+            for option in options:
+                region = option["value"].instance if option["value"] else None
+                if region is None:
+                    groups.append((None, [option], index))
+                    continue
+                parent = region.parent.name if region.parent_id else ""
+                if region.name in repeated:
+                    option["label"] = f"{region.name}（{parent}）"
+                option["attrs"]["data-initials"] = pinyin_initials(region.name)
+                if parent not in by_parent:
+                    by_parent[parent] = []
+                    groups.append((parent or None, by_parent[parent], index))
+                by_parent[parent].append(option)
+        return groups
 
 
 def roles_manageable_by(manager: User) -> list[tuple[str, str]]:

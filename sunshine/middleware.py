@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -43,3 +43,21 @@ class InterfaceLanguageMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class JobsUnavailableMiddleware:
+    """Starting a background job while the broker is down answers at once with a 503 page that says so
+    (``sunshine.jobs.JobsUnavailable``; nothing was stored or queued)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .jobs import JobsUnavailable
+
+        if isinstance(exception, JobsUnavailable):
+            return render(request, "sunshine/unavailable.html", {"message": str(exception)}, status=503)
+        return None

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sunshine.middleware.JobsUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "sunshine.urls"
@@ -196,6 +197,10 @@ INDICATOR_PLACEMENT_EXCLUDES_UNABLE = env.bool("INDICATOR_PLACEMENT_EXCLUDES_UNA
 # Townships counted as urban (城镇) for the urban placement rate, by the ending of their name (read by load_regions).
 URBAN_TOWNSHIP_SUFFIXES = tuple(env.list("URBAN_TOWNSHIP_SUFFIXES", default=["街道", "镇"]))
 
+# Uploads are parsed in a child process with these limits (sunshine.uploads.run_bounded; bench/upload_memory.py).
+UPLOAD_READ_MEMORY_MB = env.int("UPLOAD_READ_MEMORY_MB", default=1536)
+UPLOAD_READ_CPU_SECONDS = env.int("UPLOAD_READ_CPU_SECONDS", default=300)
+
 # Celery: with no REDIS_URL the tasks run in-process, so the app needs nothing else running.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -205,7 +210,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a task whose process died goes back to the queue (sunshine.jobs)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest job (a province-wide import or export) and how often a running job proves its worker alive.
+JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=3600)
+JOB_HEARTBEAT_SECONDS = 5
+WORKER_HEARTBEAT_SECONDS = 60  # beat's worker heartbeat; /health/ says the worker is down after three missed
+# An unacknowledged task is given to another worker only after this: longer than any job may run.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": JOB_TIME_LIMIT + 600, "socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The cache carries background jobs' progress from the worker to the web (sunshine.jobs): Redis where there is one.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

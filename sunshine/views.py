@@ -1,4 +1,5 @@
 import base64
+import datetime as dt
 
 import segno
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -24,7 +26,7 @@ from .audit import audit_event
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
-from .jobs import progress_context
+from .jobs import broker_available, progress_context
 from .models import AuditEntry, Job, User, WorkerHeartbeat
 from .services import staff_save
 
@@ -32,18 +34,27 @@ RECOVERY_CODE_COUNT = 10
 
 
 class HealthView(View):
-    """Liveness for load balancers and operators: database reachable, Celery mode, last worker heartbeat."""
+    """Liveness for load balancers and operators: the database, the broker and the worker, each said separately;
+    503 when the broker does not answer or no worker has sent its heartbeat for three of its intervals."""
 
     def get(self, request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            broker = worker = "eager"
+        else:
+            broker = "ok" if broker_available() else "down"
+            fresh = timezone.now() - dt.timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
+            worker = "ok" if beat and beat.seen_at >= fresh else "down"
         return JsonResponse(
             {
                 "database": "ok",
-                "celery": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "worker",
+                "broker": broker,
+                "worker": worker,
                 "last_worker_heartbeat": beat.seen_at.isoformat() if beat else None,
-            }
+            },
+            status=503 if "down" in (broker, worker) else 200,
         )
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE
 from sunshine.choices import Level
+from sunshine.forms import RegionPicker
 from sunshine.models import Region, User
 
 from .models import Course
@@ -14,11 +15,20 @@ class CourseForm(forms.ModelForm):
         fields = [
             "skill", "provider_kind", "provider_name", "region", "start_date", "end_date", "hours", "capacity", "notes",
         ]  # fmt: skip
-        widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "region": RegionPicker,
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        counties = Region.objects.within(user.region).filter(level=Level.COUNTY) if user.region_id else None
+        counties = (
+            Region.objects.within(user.region).filter(level=Level.COUNTY).select_related("parent")
+            if user.region_id
+            else None
+        )
         self.fields["region"].queryset = counties if counties is not None else Region.objects.none()
 
 

@@ -1,6 +1,7 @@
 """The training section of the home page (registered from apps.ready)."""
 
 from cases.views import register_home_section
+from sunshine.access import may
 from sunshine.choices import Role
 
 from .models import Enrolment
@@ -10,6 +11,6 @@ from .selectors import courses_awaiting_progress
 @register_home_section
 def _courses(user, today) -> dict | None:
     """HR staff: the courses whose enrolled persons await attendance or completion."""
-    if user.role != Role.DEPARTMENT_STAFF or not Enrolment.scope.may_edit(user):
+    if user.role != Role.DEPARTMENT_STAFF or not may(user, "change", Enrolment):
         return None
     return {"template": "training/home_section.html", "courses": courses_awaiting_progress(user=user, today=today)}

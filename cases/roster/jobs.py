@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 
 from sunshine.jobs import job_start, register_job
 from sunshine.models import Job, User
+from sunshine.spreadsheets import CONTENT_TYPE as XLSX
 
 from .reader import is_workbook
 from .services import RosterReport, roster_import
 
 CHECK, IMPORT = "roster_check", "roster_import"
 KINDS = (CHECK, IMPORT)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def summary(report: RosterReport) -> str:

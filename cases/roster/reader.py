@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from sunshine.uploads import UploadRefused, run_bounded, xlsx_check
+
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads every GBK file and a little more
 MAX_COLUMNS = 64  # a roster sheet has at most 9 columns; anything past this is stray formatting
 
@@ -54,32 +56,49 @@ def decode_csv(content: bytes) -> str:
     raise RosterFileError(_("The CSV file is neither UTF-8 nor GBK text."))
 
 
-def read_csv(content: bytes, title: str, progress=None) -> list[RawSheet]:
+def _csv_sheet(content: bytes, title: str) -> RawSheet:
     text = decode_csv(content)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    sheet = _collect(title, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _collect(title, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def read_csv(content: bytes, title: str, progress=None) -> list[RawSheet]:
+    sheet = _bounded(_csv_sheet, content, title)
     if progress:
         progress(len(sheet.rows), None)
     return [sheet]
 
 
-def read_xlsx(content: bytes, progress=None) -> list[RawSheet]:
-    """The sheets of an xlsx workbook, read by calamine (Rust): 230,000 rows in under 2 s, where openpyxl's
-    read-only mode takes about 30 s (docs/benchmarks.md, "Roster import")."""
+def _xlsx_sheets(content: bytes) -> list[RawSheet]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets, read = [], 0
-        for title in book.sheet_names:
-            # Keep the empty area before the data, so that row numbers are the ones Excel shows.
-            rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            sheets.append(_collect(title, rows))
-            read += max(len(rows) - 1, 0)
-            if progress:
-                progress(read, None)
-        return sheets
+        # Keep the empty area before the data, so that row numbers are the ones Excel shows.
+        return [_collect(title, book.get_sheet_by_name(title).to_python(skip_empty_area=False))
+                for title in book.sheet_names]  # fmt: skip
     except (CalamineError, ValueError) as error:
         raise RosterFileError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from error
+
+
+def read_xlsx(content: bytes, progress=None) -> list[RawSheet]:
+    """The sheets of an xlsx workbook, read by calamine (Rust): 230,000 rows in under 2 s, where openpyxl's
+    read-only mode takes about 30 s (docs/benchmarks.md, "Roster import"). The zip is checked against its
+    bounds first and calamine runs in a memory-limited child (``sunshine.uploads``)."""
+    try:
+        xlsx_check(content)
+    except UploadRefused as error:
+        raise RosterFileError(str(error)) from error
+    sheets = _bounded(_xlsx_sheets, content)
+    if progress:
+        progress(sum(len(sheet.rows) for sheet in sheets), None)
+    return sheets
+
+
+def _bounded(function, *args):
+    try:
+        return run_bounded(function, *args)
+    except UploadRefused as error:
+        raise RosterFileError(str(error)) from error
 
 
 def is_workbook(content: bytes) -> bool:

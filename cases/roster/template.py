@@ -1,20 +1,18 @@
 """The roster template offered on the import page: every sheet with its Chinese headers, one example row that
 fits the downloading user's region, and a notes sheet (说明) explaining the columns."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from stdnum.cn.ric import calc_check_digit
 
 from sunshine.models import Region, User
+from sunshine.spreadsheets import workbook_bytes
 
 from ..forms import township_choices
 from .sheets import registered_sheets
 
 NOTES = "说明"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_NAME = "roster-template.xlsx"
 
 
@@ -64,6 +62,4 @@ def roster_template(*, user: User) -> bytes:
     notes.append(["", "导入时全部检查，有任何错误则什么也不写入；同一文件重复导入不会改变任何数据。", ""])
     for letter, width in (("A", 18), ("B", 90), ("C", 90)):
         notes.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -6,18 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
 from sunshine.access import ensure_editable
 from sunshine.models import User
+from sunshine.pinyin import pinyin_initials
 
 from ..id_numbers import birth_date_of, normalize_id_number, sex_of
 from ..models import Person
-
-
-def pinyin_initials(name: str) -> str:
-    """张三丰 → zsf: lets a worker find a person by typing the initials on a phone keyboard."""
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
 
 def _duplicate_message(user: User, existing: Person):

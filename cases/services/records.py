@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure_editable, may
 from sunshine.models import User
 
 from ..choices import FindingSource, TestResult
@@ -62,7 +62,7 @@ def urine_test_record(*, user: User, test: UrineTest, record_finding: bool) -> D
     positive test is saved alone and the page tells them who records the finding. Returns the finding, if any.
     """
     record_save(user=user, record=test)
-    if test.result != TestResult.POSITIVE or not record_finding or not DrugUseFinding.scope.may_edit(user):
+    if test.result != TestResult.POSITIVE or not record_finding or not may(user, "add", DrugUseFinding):
         return None
     findings = DrugUseFinding.objects.visible_to(user).filter(
         person_id=test.person_id, found_on=test.tested_on, source=FindingSource.URINE_TEST
