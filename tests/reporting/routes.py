@@ -26,7 +26,7 @@ ROUTES = {
     "reporting:drill_down": RegionRoute("snapshot", editors=FIGURE_READERS),
     # Officers of a county and above, for their own region (the default) and below; other regions: test_bulletin.
     "reporting:bulletin": Roles(BULLETIN_READERS),
-    "reporting:bulletin_pdf": Roles(BULLETIN_READERS),
+    "reporting:bulletin_pdf": Roles(BULLETIN_READERS, method="post"),  # starts a job; without a month: the page
     # The assessment report: offices, their own region by default (other regions: tests/reporting/test_assessment.py).
     # Exporting and finalising are POSTs that start a background job; an empty form comes back with its errors.
     "reporting:assessment": Roles(OFFICES),
