@@ -40,6 +40,7 @@ def test_hr_staff_see_the_courses_awaiting_attendance_or_completion(client, hr_s
     body = response.content.decode()
     assert "待登记出勤或结业的培训班" in body and started.get_absolute_url() in body
     assert "逾期" not in body  # no work list of persons
+    assert reverse("cases:person_list") not in body  # nor a menu entry for persons they may not see
 
 
 def test_civil_affairs_staff_see_the_applications_to_decide(client, person_a, person_b, person_c):

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import DrugUseFinding, Person, UrineTest
+from cases.pathway import Stage, pathway_stage
 from cases.services import person_register, urine_test_record
 
-from ..factories import PersonFactory, make_id_number
+from ..factories import MeasureFactory, PersonFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -120,6 +121,8 @@ def test_a_positive_test_needs_its_substance(client, police_a, person_a):
 
 
 def test_police_record_a_positive_test_and_its_finding_in_one_step(client, police_a, person_a):
+    MeasureFactory(person=person_a)  # community detox since 2011: the person is at rehabilitation
+    assert pathway_stage(person_a.pk) == Stage.REHAB
     client.force_login(police_a)
     url = reverse("cases:record_create", args=[person_a.pk, "urine-test"])
     data = {"tested_on": f"{TODAY:%Y-%m-%d}", "kind": "surprise", "result": "positive", "substance": "海洛因"}
@@ -136,8 +139,9 @@ def test_police_record_a_positive_test_and_its_finding_in_one_step(client, polic
     # the same test entered again the same day adds a test but not a second finding
     client.post(url, {**data, "record_finding": "on"})
     assert UrineTest.objects.count() == 2 and DrugUseFinding.objects.count() == 1
-    # the finding is on the person's timeline
-    assert "复吸" in client.get(person_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # the finding is on the person's timeline, and the relapse takes the person back to detox
+    page = client.get(person_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "复吸" in page.content.decode() and page.context["stage"] == Stage.DETOX
 
 
 def test_police_may_decline_to_record_the_finding(client, police_a, person_a):

@@ -121,3 +121,30 @@ def test_a_worker_uses_the_app_on_a_phone(page, live_server, worker_a, person_a,
     page.get_by_role("button", name="保存").click()
     assert Transfer.objects.get(person=person_a).to_township_id == "520403105"
     _fits_the_phone(page)
+
+
+# The other pages township staff open, each checked for sideways scrolling and small tap targets.
+OTHER_PAGES = [
+    "/cases/transfers/",
+    "/cases/alerts/",
+    "/placement/bases/",
+    "/training/courses/",
+    "/welfare/benefits/",
+    "/cases/persons/new/",
+    "/cases/persons/{pk}/records/visit/new/",
+    "/cases/persons/{pk}/records/absence/new/",
+]
+
+
+@pytest.mark.parametrize("username", ["worker_a", "police_a"])
+def test_every_page_of_township_staff_fits_a_phone(page, live_server, worker_a, police_a, person_a, username):
+    MeasureFactory(person=person_a)
+    _sign_in(page, live_server, username)
+    for path in OTHER_PAGES:
+        response = page.goto(live_server.url + path.format(pk=person_a.pk))
+        if response.status == 403:  # police register no one and log no visits
+            continue
+        assert response.status == 200, path
+        page.wait_for_load_state()
+        assert page.locator(".tabbar").is_visible(), path
+        _fits_the_phone(page)
