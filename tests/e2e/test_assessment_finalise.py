@@ -39,7 +39,7 @@ def test_finalise_then_correct_with_a_reason(page, live_server, province_officer
     assert "管控率为66.7%（2/3）" in confirm.inner_text()  # what will be frozen, in words
     assert AssessmentReport.objects.count() == 0
     page.fill("textarea[name=notes]", "请对照整改")
-    page.click("#confirm-finalise")
+    page.click("#confirm-finalise", no_wait_after=True)  # the job runs in the request here (no broker): slow
     _wait_for_the_job(page)
     first = AssessmentReport.objects.get()
 
@@ -49,7 +49,7 @@ def test_finalise_then_correct_with_a_reason(page, live_server, province_officer
     row.locator("a[href$='/correct/']").click()
     assert first.sha256_pdf in page.locator("#correct-confirm").inner_text()
     page.fill("textarea[name=reason]", "补录漏报人员一名")
-    page.click("#confirm-correct")
+    page.click("#confirm-correct", no_wait_after=True)
     _wait_for_the_job(page)
     second = AssessmentReport.objects.get(superseded_at=None)
     assert second.version == 2 and second.reason == "补录漏报人员一名"
