@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.concurrency import VersionedFormMixin
 from sunshine.forms import RegionPicker
 from sunshine.models import Region, User
 
@@ -29,7 +30,7 @@ def township_choices(user: User):
     return Region.objects.within(user.region).townships().select_related("parent")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -86,7 +87,11 @@ RECORD_KINDS = {
 }
 
 
-class UrineTestForm(forms.ModelForm):
+class RecordForm(VersionedFormMixin, forms.ModelForm):
+    pass
+
+
+class UrineTestForm(RecordForm):
     """A urine test; a positive one asks for the substance and offers to record the drug-use finding with it."""
 
     record_finding = forms.BooleanField(
@@ -104,10 +109,10 @@ def record_form_class(kind: str) -> type[forms.ModelForm]:
     if kind == "urine-test":
         return UrineTestForm
     model, fields = RECORD_KINDS[kind]
-    return forms.modelform_factory(model, fields=fields, widgets=_dated(fields, model))
+    return forms.modelform_factory(model, form=RecordForm, fields=fields, widgets=_dated(fields, model))
 
 
-class MeasureOrderForm(forms.ModelForm):
+class MeasureOrderForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = [

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from sunshine.access import ensure, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
+from sunshine.concurrency import StaleVersion
 from sunshine.models import AuditEntry
 from sunshine.pdf import render_pdf
 
@@ -75,6 +76,12 @@ def _treatments_section(user, today) -> dict | None:
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on its field where the form has one, else on top."""
+    if isinstance(error, StaleVersion):  # a form that carries no version shows only the summary
+        if hasattr(form, "add_stale_error"):
+            form.add_stale_error(error)
+        else:
+            form.add_error(None, error.message_dict[NON_FIELD_ERRORS])
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE, township_choices
+from sunshine.concurrency import VersionedFormMixin
 from sunshine.forms import RegionPicker
 from sunshine.models import Region
 
@@ -38,7 +39,7 @@ class EmployerForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.within(user.region)
 
 
-class PlacementForm(forms.ModelForm):
+class PlacementForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Placement
         fields = [

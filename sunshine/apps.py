@@ -8,9 +8,13 @@ class SunshineConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from axes.signals import user_locked_out
 
         from . import audit  # noqa: F401  (connects the login receivers)
         from .models import User
+        from .services import tokens_revoke_on_lockout
+
+        user_locked_out.connect(tokens_revoke_on_lockout, dispatch_uid="tokens_revoke_on_lockout")
 
         # Staff accounts: who changed whose role, region or status (never the password hash).
         auditlog.register(User, exclude_fields=["password", "last_login"])

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from .models import AuditEntry, User
 
 
-def _client_address(request) -> str | None:
+def client_address(request) -> str | None:
     if request is None:
         return None
     forwarded = request.headers.get("X-Forwarded-For")
@@ -25,7 +25,7 @@ def audit_event(instance, *, event: str, actor: User | None, request=None, detai
         action=AuditEntry.Action.ACCESS,
         event=event,
         actor=actor if actor and actor.is_authenticated else None,
-        remote_addr=_client_address(request),
+        remote_addr=client_address(request),
         additional_data=detail,
         changes=None,
         serialized_data=None,

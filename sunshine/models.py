@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from .access import Scope, ScopedQuerySet, township_code_of
 from .choices import AUDIT_READERS, CODE_LENGTH, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, Role
@@ -151,6 +153,13 @@ class User(AbstractUser):
             return self.region_id
         return Region.objects.filter(parent__isnull=True).values_list("code", flat=True).first()
 
+    def token_stamp(self) -> str:
+        """A fingerprint of what an API token was issued against: password, role, region, department
+        and status. Any change to one of them makes every earlier token stale (like Django's session
+        hash does for sessions), whatever path the change took: page, command or admin."""
+        state = f"{self.password}|{self.role}|{self.region_id}|{self.department}|{self.is_active}"
+        return salted_hmac("sunshine.ApiToken", state, algorithm="sha256").hexdigest()
+
 
 class StaffPeriod(models.Model):
     """A span of time an account held one role in one region (DESIGN §4, staff ratio of a past year).
@@ -221,6 +230,34 @@ _ACTION_EVENTS = {
     AbstractLogEntry.Action.UPDATE: AuditEntry.Event.UPDATE,
     AbstractLogEntry.Action.DELETE: AuditEntry.Event.DELETE,
 }
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox keeps only its hash; its ``expiry`` moves 8 hours past each use,
+    up to 30 days after issue). It is valid only while the account still has the ``stamp`` it was
+    issued against and, where two-factor applies, only if it was issued after the second factor."""
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=128, unique=True)
+    stamp = models.CharField(max_length=64)
+    two_factor = models.BooleanField(_("issued after a second factor"), default=False)
+    client = models.CharField(_("client"), max_length=200, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.token_key}… ({self.user})"
+
+    def is_valid_for(self, user: User) -> bool:
+        return (
+            user.is_active
+            and self.stamp == user.token_stamp()
+            and (self.two_factor or not (settings.REQUIRE_2FA and user.needs_two_factor))
+        )
 
 
 class WorkerHeartbeat(models.Model):

@@ -1,11 +1,13 @@
-"""Writes of the core: staff accounts."""
+"""Writes of the core: staff accounts and their API tokens."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import StaffPeriod, User
+from .audit import client_address
+from .models import ApiToken, StaffPeriod, User
 
 
 @transaction.atomic
@@ -42,3 +44,29 @@ def _staff_periods_follow(account: User, before: dict | None) -> None:
     StaffPeriod.objects.filter(user=account, ended_on__isnull=True).update(ended_on=today)
     if account.is_active:
         StaffPeriod.objects.create(user=account, role=account.role, region_id=account.region_id, started_on=today)
+
+
+@transaction.atomic
+def token_issue(*, user: User, two_factor: bool, request=None) -> str:
+    """Issue an API token for ``user`` (signed in, with ``two_factor`` if the second factor was given)
+    and return its secret, which is shown once and never stored."""
+    client = request.headers.get("User-Agent", "")[:200] if request is not None else ""
+    _token, secret = ApiToken.objects.create(
+        user=user,
+        stamp=user.token_stamp(),
+        two_factor=two_factor,
+        client=client,
+        address=client_address(request),
+    )
+    return secret
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens; anybody else's answers 404 like a missing one."""
+    get_object_or_404(ApiToken.objects.filter(user=user), pk=token_id).delete()
+
+
+def tokens_revoke_on_lockout(sender, *, username: str, **kwargs) -> None:
+    """django-axes locked the account out: its tokens stop working at once (connected in apps)."""
+    ApiToken.objects.filter(user__username=username).delete()

@@ -1,5 +1,6 @@
 """Sunshine settings: one file, configured only through environment variables (DESIGN §6)."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -26,7 +27,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -150,8 +151,9 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a refused token then answers 401 with "WWW-Authenticate: Token".
+        "sunshine.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["sunshine.filters.ScopedFilterBackend"],
@@ -182,7 +184,17 @@ AUDITLOG_LOGENTRY_MODEL = "sunshine.AuditEntry"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 # django-auditlog's migrations create its own LogEntry table even when the model is swapped out; that
 # unused table would only block database flushes, so the app runs without migrations.
-MIGRATION_MODULES = {"auditlog": None}
+MIGRATION_MODULES = {"auditlog": None, "knox": None}
+
+# API tokens (django-rest-knox, our ApiToken model): stored as hashes, dead after 8 idle hours and
+# after 30 days whatever the use, and dead as soon as the account's password, role, region,
+# department or status changes (see ApiToken).
+KNOX_TOKEN_MODEL = "sunshine.ApiToken"  # noqa: S105 (a model name, not a secret)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=8),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": dt.timedelta(days=30),
+}
 
 # Indicator choices (DESIGN §4), with the design's defaults; see docs/indicators.md.
 # Measures that count a current person as under control (all six kinds; a suspended CD/CR still counts).

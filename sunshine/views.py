@@ -28,7 +28,7 @@ from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
 from .jobs import broker_available, progress_context
 from .models import AuditEntry, Job, User, WorkerHeartbeat
-from .services import staff_save
+from .services import staff_save, token_revoke
 
 RECOVERY_CODE_COUNT = 10
 
@@ -172,6 +172,22 @@ class StaffCreateView(AccountManagerMixin, FormView):
 class StaffUpdateView(StaffCreateView):
     def get_account(self) -> User:
         return get_object_or_404(User.objects.manageable_by(self.request.user), pk=self.kwargs["pk"])
+
+
+class TokenListView(LoginRequiredMixin, ListView):
+    """The user's own API tokens, each revocable (a lost phone or laptop: revoke its token here)."""
+
+    template_name = "sunshine/token_list.html"
+
+    def get_queryset(self):
+        return self.request.user.auth_token_set.order_by("-created")
+
+
+class TokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        token_revoke(user=request.user, token_id=pk)
+        messages.success(request, _("The token was revoked."))
+        return redirect("token_list")
 
 
 class AuditLogView(RoleRequiredMixin, ListView):

@@ -116,6 +116,9 @@ ROUTES = {
     "staff_create": Roles(MANAGERS),
     "staff_update": StaffRoute(),
     "audit_log": Roles(AUDIT_READERS),
+    # API tokens (issue #12): everybody lists their own; a token is revoked by its owner alone (builder below).
+    "token_list": SignedIn(),
+    "token_revoke": RegionRoute("api_token", editors=JOB_OWNERS, method="post", ok=302),
     # A background job is seen by the user who started it, nobody else (builder below).
     "job_detail": RegionRoute("job", editors=JOB_OWNERS),
     "job_download": RegionRoute("job", editors=JOB_OWNERS),
@@ -148,6 +151,8 @@ ROUTES = {
     "cases:roster_template": Roles(PERSON_EDITORS),
     "cases:roster_job": RegionRoute("roster_job", editors=JOB_OWNERS),
     "api:token": Public(method="post", ok=400),
+    "api:api-token-list": SignedIn(),
+    "api:api-token-detail": RegionRoute("api_token", editors=JOB_OWNERS, method="delete", ok=204),
     "api:region-list": SignedIn(),
     "api:region-detail": SignedIn(kwargs={"pk": "520102"}),
     "api:person-list": SignedIn(lists_persons=True),
@@ -198,7 +203,19 @@ def _roster_job(county_code):
 
 
 _roster_job.per_region = True
-BUILDERS: dict = {"job": _job, "roster_job": _roster_job, "person": lambda person: person}
+
+
+def _api_token(county_code):
+    """An API token of the same owners as ``_job``."""
+    from sunshine.services import token_issue
+
+    owner = _job(county_code).requested_by
+    token_issue(user=owner, two_factor=True)
+    return owner.auth_token_set.latest("created")
+
+
+_api_token.per_region = True
+BUILDERS: dict = {"job": _job, "roster_job": _roster_job, "api_token": _api_token, "person": lambda person: person}
 OBJECT_SEES: dict = {}
 for _app in ("training", "placement", "welfare", "reporting"):
     try:

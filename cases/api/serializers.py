@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
+from sunshine.api.concurrency import PreconditionFailed
+from sunshine.concurrency import StaleVersion
 from sunshine.models import Region
 
 from .. import services
@@ -28,6 +30,8 @@ def call_service(service, **kwargs):
     """Run a service; its Django ValidationError becomes DRF's 400 with the same field messages."""
     try:
         return service(**kwargs)
+    except StaleVersion as error:
+        raise PreconditionFailed(error) from None
     except DjangoValidationError as error:
         raise serializers.ValidationError(get_error_detail(error)) from None
 
@@ -51,7 +55,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "id", "id_number", "masked_id", "name", "sex", "birth_date", "township", "registered_on",
             "ethnicity", "education", "marital_status", "household_address", "address", "phone", "drug_types",
             "injecting", "first_use_on", "guardian_name", "guardian_phone", "hiv_status", "other_infections",
-            "work_capacity", "notes",
+            "work_capacity", "notes", "version",
         ]  # fmt: skip
         read_only_fields = ["sex", "birth_date"]
         extra_kwargs = {"id_number": {"validators": []}}
@@ -94,7 +98,8 @@ class RecordSerializer(serializers.ModelSerializer):
 
 
 def record_serializer(model_class, record_fields):
-    meta = type("Meta", (), {"model": model_class, "fields": ["id", "person", *record_fields, "recorded_by"]})
+    fields = ["id", "person", *record_fields, "recorded_by", "version"]
+    meta = type("Meta", (), {"model": model_class, "fields": fields})
     return type(f"{model_class.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
 
 
@@ -121,7 +126,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = [
             "id", "person", "kind", "authority", "order_number", "ordered_on", "reported_on", "agreement_on",
             "started_on", "term_months", "extension_months", "pregnant", "nursing_infant", "ended_on", "end_reason",
-            "discharge_notified_on", "notes", "report_deadline", "reported_late", "planned_end",
+            "discharge_notified_on", "notes", "report_deadline", "reported_late", "planned_end", "version",
         ]  # fmt: skip
         read_only_fields = ["ended_on", "end_reason", "discharge_notified_on"]
 

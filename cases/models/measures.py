@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Department, Role
+from sunshine.concurrency import Versioned
 
 from ..choices import COMMUNITY_MEASURES, EndReason, MeasureKind
 from ..dates import add_months, add_years, whole_years_between
@@ -29,7 +30,7 @@ class MeasureQuerySet(ScopedQuerySet):
         return self.filter(kind__in=COMMUNITY_MEASURES)
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     """A dated measure: community detox or rehabilitation, compulsory isolation, voluntary detox,
     methadone maintenance or facility rehabilitation.
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
+from sunshine.concurrency import Versioned
 from sunshine.models import Region, prefix_index
 
 from ..choices import Education, InfectionStatus, MaritalStatus, Sex, WorkCapacity
@@ -15,7 +16,7 @@ from ..id_numbers import mask_id_number
 HEALTH_READERS = {Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER}
 
 
-class Person(models.Model):
+class Person(Versioned):
     """A person registered as a drug user (吸毒人员), held by the township executing their measures."""
 
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.access import Scope, ScopedQuerySet
 from sunshine.choices import Role
+from sunshine.concurrency import Versioned
 
 from ..choices import (
     AlertKind,
@@ -27,7 +28,7 @@ WORKER_POLICE_COUNTY = frozenset({Role.TOWNSHIP_WORKER, Role.COMMUNITY_POLICE, R
 POLICE_AND_COUNTY = frozenset({Role.COMMUNITY_POLICE, Role.COUNTY_OFFICER})
 
 
-class PersonRecord(models.Model):
+class PersonRecord(Versioned):
     """Common part of a record about one person: who recorded it and when.
 
     ``date_field`` names the date the record is placed at on the person's timeline.

@@ -49,7 +49,7 @@ class PlacementSerializer(RecordSerializer):
         fields = [
             "id", "person", "mode", "base", "employer", "contract_start", "contract_end", "long_contract",
             "social_insurance", "wage", "employment_certificate", "tax_policy_marked", "left_on", "notes",
-            "recorded_by",
+            "recorded_by", "version",
         ]  # fmt: skip
 
     def save(self, **kwargs):
@@ -65,7 +65,7 @@ class FollowUpSerializer(RecordSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "person", "placement", "visited_on", "still_employed", "notes", "recorded_by"]
+        fields = ["id", "person", "placement", "visited_on", "still_employed", "notes", "recorded_by", "version"]
 
     def get_fields(self):
         fields = super().get_fields()

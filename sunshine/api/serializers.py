@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from sunshine.models import Region
+from sunshine.models import ApiToken, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -17,3 +17,17 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """One of the caller's tokens: never the secret, only its first characters to recognise it."""
+
+    current = serializers.SerializerMethodField(help_text="Whether this request was made with this token.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "token_key", "created", "expiry", "two_factor", "client", "address", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        return getattr(self.context["request"].auth, "pk", None) == token.pk

@@ -5,10 +5,14 @@ a change to a public row, ``editable_by``), relation filters take their choices 
 (``sunshine.filters.ScopedFilterSet``), and the browsable API draws no forms (``renderers``).
 """
 
+from django.db import transaction
 from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS
 
 from sunshine.access import ensure
+from sunshine.concurrency import Versioned
+
+from .concurrency import check_if_match, etag
 
 # DRF's own action names and the declared action (sunshine.access.Scope) they perform.
 CHANGES = {"update": "change", "partial_update": "change", "destroy": "change"}
@@ -43,7 +47,27 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         obj = super().get_object()
         if self.request.method not in SAFE_METHODS:
             ensure(self.request.user, self.action_name(), obj)
+            if self.action in {"update", "partial_update"} and isinstance(obj, Versioned):
+                # Changes to one record take turns: its row stays locked from here to the save, so a
+                # PATCH applies its fields to the latest state and leaves the others as they are.
+                obj.refresh_from_db(from_queryset=type(obj)._base_manager.select_for_update())
+                check_if_match(self.request, obj)
+        self.versioned = obj
         return obj
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        self.versioned = serializer.instance
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        obj = getattr(self, "versioned", None)
+        if isinstance(obj, Versioned) and response.status_code == 200:
+            response["ETag"] = etag(obj)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def check_permissions(self, request):
         super().check_permissions(request)

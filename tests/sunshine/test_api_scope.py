@@ -11,8 +11,9 @@ from ..factories import RECORD_FACTORIES
 
 pytestmark = pytest.mark.django_db
 
-# The division hierarchy is public knowledge, not a scoped model.
-UNSCOPED = {"RegionViewSet"}
+# The division hierarchy is public knowledge, not a scoped model; API tokens are their owner's alone
+# (the queryset is the caller's own tokens), not personal data of a region.
+UNSCOPED = {"RegionViewSet", "ApiTokenViewSet"}
 
 
 def _viewsets():

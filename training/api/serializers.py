@@ -52,7 +52,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         model = Enrolment
         fields = [
             "id", "person", "course", "enrolled_on", "status", "approved_on", "approved_by", *PROGRESS_FIELDS,
-            "recorded_by",
+            "recorded_by", "version",
         ]  # fmt: skip
         read_only_fields = ["person", "course", "enrolled_on", "status", "approved_on"]
 

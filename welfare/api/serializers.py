@@ -19,7 +19,7 @@ class BenefitSerializer(serializers.ModelSerializer):
         model = Benefit
         fields = [
             "id", "person", "kind", "applied_on", "application_notes", "status", "decided_on", "decided_by",
-            "amount", "starts_on", "ends_on", "decision_notes", "recorded_by",
+            "amount", "starts_on", "ends_on", "decision_notes", "recorded_by", "version",
         ]  # fmt: skip
         read_only_fields = ["status", "decided_on", "amount", "starts_on", "ends_on", "decision_notes"]
 
