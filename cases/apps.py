@@ -26,5 +26,7 @@ class CasesConfig(AppConfig):
             models.StatusEvent,
             models.Alert,
             models.Transfer,
+            models.Sealing,
+            models.LawfulQuery,
         ):
             auditlog.register(model)

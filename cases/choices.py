@@ -126,3 +126,29 @@ class AlertKind(models.TextChoices):
     ABSENCES = "absences", _("Left the county without permission 3 times or more")
     ABSENCE_DAYS = "absence_days", _("Away without permission for more than 30 days")
     LATE_REPORT = "late_report", _("Did not report within 15 days")
+
+
+class SealCause(models.TextChoices):
+    """Why a person's file was sealed (DESIGN §3b)."""
+
+    ABSTINENT = "abstinent_3y", _("Abstinent three years")
+    DECISION = "decision", _("County office decision")
+
+
+class UnsealCause(models.TextChoices):
+    """The new case that unsealed a file (DESIGN §3b)."""
+
+    FINDING = "finding", _("New drug-use finding")
+    POSITIVE_TEST = "positive_test", _("Positive urine test")
+    MEASURE_ORDER = "measure_order", _("New measure order")
+
+
+class LegalBasis(models.TextChoices):
+    CASE = "case", _("Handling a case")
+    REGULATION = "regulation", _("Query under state regulations")
+
+
+class QueryStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")

@@ -6,7 +6,7 @@ from sunshine.concurrency import VersionedFormMixin
 from sunshine.forms import RegionPicker
 from sunshine.models import Region, User
 
-from .choices import EndReason, InfectionStatus
+from .choices import EndReason, InfectionStatus, LegalBasis, MeasureKind, UnsealCause
 from .models import (
     Absence,
     Counselling,
@@ -163,3 +163,48 @@ class TransferDecisionForm(forms.Form):
 
 class AlertDecisionForm(forms.Form):
     decision = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Sealed records and lawful queries (DESIGN §3b) -----------------------------------------------------------------
+
+
+class SealForm(forms.Form):
+    reason = forms.CharField(label=_("reason for sealing"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SealedCaseForm(forms.Form):
+    """A new case about a sealed person met again: the ID number, the event and its record, and why."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    event = forms.ChoiceField(label=_("new case"))
+    occurred_on = forms.DateField(label=_("date"), widget=DATE)
+    measure_kind = forms.ChoiceField(label=_("measure"), required=False)
+    order_number = forms.CharField(label=_("order number"), max_length=64, required=False)
+    authority = forms.CharField(label=_("deciding authority"), max_length=100, required=False)
+    substance = forms.CharField(label=_("substance"), max_length=64, required=False)
+    reason = forms.CharField(label=_("case and reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [(event, UnsealCause(event).label) for event in events]
+        self.fields["measure_kind"].choices = [("", "—"), *MeasureKind.choices]
+
+
+class LawfulQueryForm(forms.Form):
+    id_number = forms.CharField(label=_("full ID number"), max_length=18)
+    querying_unit = forms.CharField(label=_("querying unit"), max_length=100)
+    basis = forms.ChoiceField(label=_("legal basis"), choices=[])
+    case_number = forms.CharField(label=_("case number"), max_length=64, required=False)
+    regulation = forms.CharField(label=_("state regulation"), max_length=200, required=False)
+    purpose = forms.CharField(label=_("purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].choices = LegalBasis.choices
+
+
+class LawfulQueryDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("decision"), coerce=lambda value: value == "yes", choices=[("yes", _("Approve")), ("no", _("Refuse"))]
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views, views_import, views_sealed
 
 urlpatterns = [
     path("persons/", views.PersonListView.as_view(), name="person_list"),
@@ -28,4 +28,11 @@ urlpatterns = [
     path("roster/import/", views_import.RosterImportView.as_view(), name="roster_import"),
     path("roster/template.xlsx", views_import.RosterTemplateView.as_view(), name="roster_template"),
     path("roster/jobs/<int:pk>/", views_import.RosterJobView.as_view(), name="roster_job"),
+    # Sealed records and lawful queries (DESIGN §3b)
+    path("persons/<int:pk>/seal/", views_sealed.PersonSealView.as_view(), name="person_seal"),
+    path("persons/sealed-case/", views_sealed.SealedCaseView.as_view(), name="sealed_case"),
+    path("lawful-queries/", views_sealed.LawfulQueryListView.as_view(), name="lawful_query_list"),
+    path("lawful-queries/new/", views_sealed.LawfulQueryCreateView.as_view(), name="lawful_query_create"),
+    path("lawful-queries/<int:pk>/", views_sealed.LawfulQueryDetailView.as_view(), name="lawful_query_detail"),
+    path("lawful-queries/<int:pk>/decide/", views_sealed.LawfulQueryDecideView.as_view(), name="lawful_query_decide"),
 ]

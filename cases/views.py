@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -107,6 +107,9 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         self.object = self.get_object()
         if self.action is not None:
             ensure(request.user, self.action, self.action_target())
+        scope = getattr(type(self.object), "scope", None)
+        if scope and scope.seals and getattr(getattr(self.object, "person", self.object), "sealed", False):
+            raise PermissionDenied  # a sealed file opened by a lawful query is read-only (DESIGN §3b)
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
@@ -175,7 +178,10 @@ class PersonListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         stages = pathway_stages([person.pk for person in context["object_list"]])
         context["rows"] = [(person, stages[person.pk]) for person in context["object_list"]]
-        return {**context, "search": self.search, "can_register": may(self.request.user, "add", Person)}
+        user = self.request.user
+        can_record_case = bool(services.sealing.case_events(user))  # a sealed person met again (DESIGN §3b)
+        return {**context, "search": self.search, "can_register": may(user, "add", Person),
+                "can_record_case": can_record_case}  # fmt: skip
 
 
 class PersonDetailView(LoginRequiredMixin, DetailView):
@@ -196,8 +202,9 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             "today": dt.date.today(),
             "show_health": may_see_health(user),
             "can_edit": may(user, "change", person),
-            "may_order": may(user, "order", Measure),
+            "may_order": may(user, "order", Measure) and not person.sealed,  # sealed: read under a grant (§3b)
             "may_transfer": may(user, "transfer", person),
+            "may_seal": may(user, "seal", person),
             "stage": pathway_stage(person.pk),
             "pathway_steps": PATHWAY,
             "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
@@ -206,7 +213,7 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
             "record_kinds": [
                 (kind, model._meta.verbose_name)
                 for kind, (model, _fields) in RECORD_KINDS.items()
-                if may(user, "add", model)
+                if may(user, "add", model) and not person.sealed
             ],
             "sections": [found for section in _person_sections if (found := section(person, user))],
             "open_transfer": Transfer.objects.visible_to(user)

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from cases.models import Person
 from cases.views import ServiceFormView
-from sunshine.access import may
+from sunshine.access import holds_lawful_grant, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
@@ -224,6 +224,8 @@ class TaxReliefExportView(LoginRequiredMixin, View):
         for index, (title, self_employed) in enumerate(((_("Employers"), False), (_("Self-employed"), True))):
             sheet = workbook.active if index == 0 else workbook.create_sheet()
             sheet.title = title
+            if holds_lawful_grant(request.user):  # the lists hold a sealed person opened by a lawful query
+                sheet.append([_("Sealed · lawful query · keep confidential")])
             sheet.append(
                 [
                     _("Employer"),
@@ -235,7 +237,7 @@ class TaxReliefExportView(LoginRequiredMixin, View):
                     _("Days left"),
                 ]
             )
-            sheet.freeze_panes = "A2"
+            sheet.freeze_panes = f"A{sheet.max_row + 1}"
             for row in tax_relief_list(user=request.user, day=today, self_employed=self_employed):
                 p = row.placement
                 employer = p.employer or (p.base.employer if p.base else None) or p.base or ""

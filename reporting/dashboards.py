@@ -9,8 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
+from django.db.models.functions import Substr
 
-from cases.models import Alert
+from cases.models import Alert, Person
 from sunshine.access import within_region
 from sunshine.choices import Level
 from sunshine.models import Region, User
@@ -52,6 +53,7 @@ class Dashboard:
     alerts: list[dict]
     map_level: str | None  # "prefecture" / "county" / None
     map_data: dict  # {code: {"name":..., rate code: value}}
+    sealed: dict = field(default_factory=dict)  # {region code: persons sealed now}, the region and those below
 
 
 def dashboard_region(user: User, code: str | None) -> Region | None:
@@ -85,8 +87,25 @@ def dashboard(*, user: User, region: Region, rank_by: str = "control_rate") -> D
         trend=_trend(snapshots, region, as_of, targets),
         bases=_bases(snapshots, region, as_of, own, targets),
         alerts=_alerts(user, region),
+        sealed=_sealed(user, region),
         **_map(snapshots, region, as_of),
     )
+
+
+def _sealed(user, region) -> dict[str, int]:
+    """How many persons are sealed now in the region and in each region below it (DESIGN §3b: a count discloses no
+    one). The seal is a state, not a dated figure, so it is counted here: one grouped query over sealed persons."""
+    below = {Level.PROVINCE: 4, Level.PREFECTURE: 6}.get(region.level, 9)
+    rows = (
+        Person.objects.sealed_from(user)
+        .filter(township__code__startswith=region.code)  # the dashboard's region, already checked against the scope
+        .annotate(child=Substr("township_id", 1, below))
+        .values("child")
+        .annotate(count=Count("id"))
+        .values_list("child", "count")
+    )
+    counts = dict(rows)
+    return {region.code: sum(counts.values()), **counts}
 
 
 def _children(snapshots, region, as_of, rank_by) -> list[dict]:

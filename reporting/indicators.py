@@ -3,7 +3,9 @@
 One SQL statement over persons (grouped by the township each person belonged to on D) gives every
 township's numerators and denominators and, summed by code prefix, those of every region above; one
 query over placement bases adds their counts. Rows are read through the scope of the province (the one
-mechanism): the computation sees exactly the persons a provincial officer sees.
+mechanism, ``counted_by``): the computation counts exactly the persons a provincial officer's figures count, sealed
+persons included (DESIGN §3b: a count discloses no one). Drill-down lists read through ``visible_to`` and only count
+the sealed persons they leave out. ``abstinent_clocks`` is the abstinent_3y predicate the nightly sealing pass uses.
 
 Definitions (each person counts in the township they belonged to on D):
 
@@ -186,7 +188,7 @@ facts AS (
 ),
 classed AS (
     SELECT f.id, f.township, deceased, departed, lost, active, community, placed, r.is_urban, orders_due,
-           reported_in_time,
+           reported_in_time, clock,
            CASE WHEN deceased = 0 AND departed = 0 AND any_active = 0 AND clock <= %(cutoff)s THEN 1 ELSE 0 END
              AS abstinent
     FROM facts f JOIN {region} r ON r.code = f.township
@@ -263,9 +265,9 @@ def _choices() -> dict[str, str]:
     }
 
 
-def _facts_statement(day: dt.date, viewer, tail: str) -> tuple[str, dict]:
-    """FACTS_SQL over the persons ``viewer`` may see, followed by ``tail`` (a SELECT on ``classed``)."""
-    persons = Person.objects.visible_to(viewer).filter(registered_on__lte=day).order_by()
+def _facts_statement(day: dt.date, persons, tail: str) -> tuple[str, dict]:
+    """FACTS_SQL over ``persons`` (a scoped queryset), followed by ``tail`` (a SELECT on ``classed``)."""
+    persons = persons.filter(registered_on__lte=day).order_by()
     persons = persons.values("id", "township_id", "registered_on", "work_capacity")
     persons_sql, persons_params = persons.query.sql_with_params()
     tables = {
@@ -309,7 +311,7 @@ def region_figures(day: dt.date, viewer=None) -> dict[str, dict[str, tuple[int, 
     denominator is None): townships' sums rolled up to county, prefecture and province."""
     viewer = viewer or province_scope()
     sums: dict[str, dict[str, int]] = {code: defaultdict(int) for code in Region.objects.values_list("code", flat=True)}
-    sql, params = _facts_statement(day, viewer, FIGURES_SQL)
+    sql, params = _facts_statement(day, Person.objects.counted_by(viewer), FIGURES_SQL)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Parallel workers would each build the same hash table of every CTE: on the 2-core reference
@@ -339,8 +341,36 @@ def drill_down(*, day: dt.date, region_code: str, indicator: str, viewer) -> tup
             continue
         # ``condition`` is one of the constant fragments above, never user input.
         tail = f"SELECT id FROM classed WHERE township LIKE %(prefix)s AND {condition} ORDER BY id"  # noqa: S608
-        sql, params = _facts_statement(day, viewer, tail)
+        sql, params = _facts_statement(day, Person.objects.visible_to(viewer), tail)
         with connection.cursor() as cursor:
             cursor.execute(sql, {**params, "prefix": f"{region_code}%"})
             lists.append([row[0] for row in cursor.fetchall()])
     return lists[0], lists[1]
+
+
+def drill_down_sealed(*, day: dt.date, region_code: str, indicator: str, viewer) -> tuple[int, int | None]:
+    """How many sealed persons ``drill_down`` leaves out of the numerator's and the denominator's lists ("and N
+    sealed persons"): counted with the same facts and conditions, never named."""
+    counts = []
+    for condition in PERSON_CONDITIONS[indicator]:
+        if condition is None:
+            counts.append(None)
+            continue
+        tail = f"SELECT COUNT(*) FROM classed WHERE township LIKE %(prefix)s AND {condition}"  # noqa: S608
+        sql, params = _facts_statement(day, Person.objects.sealed_from(viewer), tail)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**params, "prefix": f"{region_code}%"})
+            counts.append(cursor.fetchone()[0])
+    return counts[0], counts[1]
+
+
+def abstinent_clocks(day: dt.date) -> dict[int, dt.date]:
+    """The persons of the province who count as abstinent_3y on ``day`` — the figure's own condition on the same
+    facts, sealed persons included — each with their abstinence clock start S. The nightly sealing pass seals
+    with this (DESIGN §3b: the same rule as §4)."""
+    condition = PERSON_CONDITIONS["abstinent_3y"][0]
+    tail = f"SELECT id, clock FROM classed WHERE {condition}"  # noqa: S608
+    sql, params = _facts_statement(day, Person.objects.counted_by(province_scope()), tail)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk: clock if isinstance(clock, dt.date) else dt.date.fromisoformat(clock) for pk, clock in cursor}

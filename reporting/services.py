@@ -8,11 +8,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Sealing
+from cases.services.sealing import persons_seal_abstinent
 from sunshine.access import ensure_editable
 from sunshine.choices import CODE_LENGTH, OFFICES, Level
 from sunshine.models import Region, User
 
-from .indicators import CODES, RATES, region_figures
+from .indicators import CODES, RATES, abstinent_clocks, region_figures
 from .models import DocumentNumber, IndicatorSnapshot, Pairing, Target
 
 
@@ -196,3 +198,11 @@ def document_number_take(*, region: Region, kind: str, year: int, key: str) -> t
             continue
         return row.year, row.number
     raise RuntimeError(f"no free number for {key}")
+
+
+def seal_records(*, day: dt.date) -> tuple[int, int]:
+    """The nightly sealing pass of DESIGN §3b for ``day``: seal the files of the persons who count as abstinent three
+    years on ``day`` (the indicators' own predicate) and are not sealed yet. Returns (sealed now, unsealed on ``day``
+    by new cases). Idempotent: a second run seals nobody."""
+    sealed = persons_seal_abstinent(day=day, clocks=abstinent_clocks(day))
+    return sealed, Sealing.objects.filter(unsealed_on=day).count()

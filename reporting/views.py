@@ -9,7 +9,7 @@ from cases.models import Person
 from cases.views import ServiceFormView
 
 from .forms import PairingForm
-from .indicators import LABELS, PERSON_CONDITIONS, drill_down
+from .indicators import LABELS, PERSON_CONDITIONS, drill_down, drill_down_sealed
 from .models import IndicatorSnapshot, Pairing
 from .services import pairing_save
 
@@ -82,15 +82,22 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
         numerator, denominator = drill_down(
             day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
         )
+        sealed = drill_down_sealed(
+            day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
+        )
         persons = Person.objects.visible_to(user).select_related("township")
-        lists = [(_("Numerator"), numerator), (_("Denominator"), denominator)]
+        sealed_numerator, sealed_denominator = sealed
+        lists = [(_("Numerator"), numerator, sealed_numerator), (_("Denominator"), denominator, sealed_denominator)]
         if denominator is not None and snapshot.indicator in COMPLEMENTS:
             counted = set(numerator)
-            lists.insert(0, (COMPLEMENTS[snapshot.indicator], [pk for pk in denominator if pk not in counted]))
+            hidden = None if sealed_denominator is None else sealed_denominator - sealed_numerator
+            lists.insert(0, (COMPLEMENTS[snapshot.indicator], [pk for pk in denominator if pk not in counted], hidden))
         return {
             **context,
             "person_based": True,
             "lists": [
-                (label, len(ids), persons.filter(pk__in=ids[: self.shown])) for label, ids in lists if ids is not None
+                (label, len(ids), persons.filter(pk__in=ids[: self.shown]), hidden)
+                for label, ids, hidden in lists
+                if ids is not None
             ],
         }

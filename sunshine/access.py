@@ -12,7 +12,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 
 from .choices import Role
@@ -61,6 +62,7 @@ class Scope:
     edit: Collection[str] = ()
     departments: Collection[str] = field(default_factory=tuple)
     actions: Mapping[str, Action] = field(default_factory=dict)
+    seals: bool = True  # the rows of a sealed person vanish with them (False: a lawful query about that person)
 
     def condition(self, region_code: str) -> models.Q:
         """Rows whose region (through any of the paths) lies within ``region_code``."""
@@ -105,13 +107,71 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         if not scope.may_read(user):
             return self.none()
-        return self.filter(scope.condition(user.region_id))
+        return self.filter(scope.condition(user.region_id) & _unsealed(self.model, user))
 
     def editable_by(self, user) -> "ScopedQuerySet":
         scope: Scope = self.model.scope
         if not scope.may_edit(user):
             return self.none()
-        return self.filter(scope.condition(user.region_id))
+        return self.filter(scope.condition(user.region_id) & _unsealed(self.model))
+
+    def counted_by(self, user) -> "ScopedQuerySet":
+        """The rows ``user``'s figures count: ``visible_to`` plus sealed persons' rows (DESIGN §3b: a count discloses
+        no one). For statistics only: never list, show or export these rows."""
+        if not self.model.scope.may_read(user):
+            return self.none()
+        return self.filter(self.model.scope.condition(user.region_id))
+
+    def sealed_from(self, user) -> "ScopedQuerySet":
+        """The rows ``counted_by`` adds to ``visible_to``: hidden from ``user`` by sealing alone (for "and N sealed
+        persons" and the sealed counts of dashboards)."""
+        if _sealed_prefix(self.model) is None:
+            return self.none()
+        return self.counted_by(user).exclude(_unsealed(self.model, user))
+
+
+# Sealed records (DESIGN §3b) ------------------------------------------------------------------------------------
+# A person model declares ``seals_records = True`` and a boolean ``sealed``. While a person is sealed, they and every
+# row that reaches them through a ``person`` foreign key vanish from ``visible_to`` and ``editable_by`` for every role.
+# A lawful-query grant (``granted_to``, the person model's answer) brings that one person back into ``visible_to``,
+# never into ``editable_by``, for its requester alone, until it expires.
+
+
+def _sealed_prefix(model) -> str | None:
+    """The lookup prefix from ``model`` to the person whose sealing hides its rows ('' for the person itself), or
+    None when sealing does not concern the model."""
+    if not model.scope.seals:
+        return None
+    if getattr(model, "seals_records", False):
+        return ""
+    try:
+        person = model._meta.get_field("person").related_model
+    except FieldDoesNotExist:
+        return None
+    return "person__" if getattr(person, "seals_records", False) else None
+
+
+def _sealed_row(obj) -> bool:
+    """Whether ``obj`` is a sealed person or a row of one."""
+    prefix = _sealed_prefix(type(obj))
+    if prefix is None:
+        return False
+    person = obj if prefix == "" else getattr(obj, "person", None)
+    return bool(getattr(person, "sealed", False))
+
+
+def _unsealed(model, user=None) -> models.Q:
+    """Rows of persons not sealed, and (given ``user``) of the sealed persons ``user`` holds an active grant for."""
+    prefix = _sealed_prefix(model)
+    if prefix is None:
+        return models.Q()
+    condition = models.Q(**{f"{prefix}sealed": False})
+    if user is not None:
+        person_model = model if prefix == "" else model._meta.get_field("person").related_model
+        granted = person_model.granted_to(user)
+        if granted is not None:
+            condition |= models.Q(**{f"{prefix}pk__in": granted})
+    return condition
 
 
 def may(user, action: str, target) -> bool:
@@ -119,12 +179,15 @@ def may(user, action: str, target) -> bool:
     (``"add"``) or concerns none in particular. The one question views, the API, services and templates ask.
 
     A row must lie within the user's region (rows of a public model are read by everyone signed in); the
-    role must hold the action; the action's rule, if any, must accept the user's relation to the row.
+    role must hold the action; the action's rule, if any, must accept the user's relation to the row. A sealed
+    person's row is read only under a lawful-query grant and changed by nobody (DESIGN §3b).
     """
     model = target if isinstance(target, type) else type(target)
     scope: Scope = model.scope
     if not getattr(user, "is_authenticated", False):
         return False
+    if target is not model and _sealed_row(target):
+        return action == "view" and model.objects.visible_to(user).filter(pk=target.pk).exists()
     if action == "view":
         return scope.public or (scope.may_read(user) and (target is model or scope.reaches(user, target)))
     declared = scope.action(action)
@@ -174,3 +237,33 @@ def ensure_editable(user, obj) -> None:
     """
     if not type(obj).objects.editable_by(user).filter(pk=obj.pk).exists():
         raise PermissionDenied
+
+
+def _person_model():
+    return next((m for m in apps.get_models() if getattr(m, "seals_records", False)), None)
+
+
+def sealed_person_ids() -> models.QuerySet:
+    """The ids of the sealed persons, as a subquery: the audit log keeps their entries but never names them."""
+    return _person_model().objects.filter(sealed=True).values("pk")
+
+
+def person_type():
+    """The content type of the person model (audit entries about a person carry it)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(_person_model())
+
+
+def lawful_grants(user) -> list[int]:
+    """The ids of ``user``'s active lawful-query grants: their pages, PDFs and exports carry the banner and name them
+    in the audit log. Asked once per user object (a request's: the page, its pieces and its audit entry share it)."""
+    if not hasattr(user, "_lawful_grants"):
+        person_model = _person_model()
+        granted = person_model.granted_to(user) if person_model else None
+        user._lawful_grants = [] if granted is None else list(granted.values_list("pk", flat=True))
+    return user._lawful_grants
+
+
+def holds_lawful_grant(user) -> bool:
+    return bool(lawful_grants(user))

@@ -7,6 +7,7 @@ module writes the rest into the same log (``AuditEntry``), with who, when, what 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from .access import lawful_grants
 from .models import AuditEntry, User
 
 
@@ -18,7 +19,15 @@ def client_address(request) -> str | None:
 
 
 def audit_event(instance, *, event: str, actor: User | None, request=None, detail: dict | None = None) -> AuditEntry:
-    """Record that ``actor`` did ``event`` (view, reveal_id, export, login...) on ``instance``."""
+    """Record that ``actor`` did ``event`` (view, reveal_id, export, login...) on ``instance``.
+
+    Reading a sealed person's file is possible only under a lawful query: its entry names the grant (DESIGN §3b).
+    """
+    grant = lawful_grant(instance, actor)
+    if grant is None and event == AuditEntry.Event.EXPORT and actor is not None:
+        grant = lawful_grants(actor)  # an export of lists may hold the granted person
+    if grant:
+        detail = {**(detail or {}), "lawful_query": grant}
     return AuditEntry.objects.log_create(
         instance,
         force_log=True,
@@ -30,6 +39,15 @@ def audit_event(instance, *, event: str, actor: User | None, request=None, detai
         changes=None,
         serialized_data=None,
     )
+
+
+def lawful_grant(instance, actor) -> int | None:
+    """The id of the active lawful-query grant under which ``actor`` reads ``instance`` (a sealed person or one of
+    their records), or None when the record is not sealed."""
+    person = instance if getattr(instance, "seals_records", False) else getattr(instance, "person", None)
+    if person is None or not getattr(person, "sealed", False) or actor is None:
+        return None
+    return person.lawful_queries.active_grants(actor).values_list("pk", flat=True).first()
 
 
 @receiver(user_logged_in)

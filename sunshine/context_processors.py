@@ -1,3 +1,4 @@
+from .access import holds_lawful_grant
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS, FIELD_STAFF, OFFICES, Role
 
 
@@ -12,4 +13,7 @@ def navigation(request):
         "is_office": user.role in OFFICES,
         "is_field": user.role in FIELD_STAFF,
         "is_department": user.role == Role.DEPARTMENT_STAFF,
+        # 「已封存 · 依法查询 · 注意保密」 on every page while the user holds a lawful-query grant (DESIGN §3b);
+        # a callable, so the one query runs only where the base template asks (office roles), once per page
+        "holds_lawful_grant": lambda: holds_lawful_grant(user),
     }

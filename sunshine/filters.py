@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import filters
 from django_filters.rest_framework import DjangoFilterBackend
 
+from .access import person_type, sealed_person_ids
 from .models import AuditEntry, User
 
 
@@ -64,4 +65,6 @@ class AuditEntryFilter(ScopedFilterSet):
         return queryset.filter(content_type=ContentType.objects.get_for_model(User))
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(object_repr__icontains=value) | Q(actor__username__icontains=value))
+        # a sealed person's entries stay in the log but are never found by their name (DESIGN §3b)
+        named = Q(object_repr__icontains=value) & ~Q(object_id__in=sealed_person_ids(), content_type=person_type())
+        return queryset.filter(named | Q(actor__username__icontains=value))

@@ -22,6 +22,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .access import person_type, sealed_person_ids
 from .audit import audit_event
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .filters import AuditEntryFilter
@@ -203,7 +204,14 @@ class AuditLogView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "filter": self.filterset}
+        context = super().get_context_data(**kwargs)
+        # Entries about a sealed person are kept, shown without their name or ID number (DESIGN §3b).
+        person_type_id = person_type().pk
+        about_persons = [e.object_id for e in context["object_list"] if e.content_type_id == person_type_id]
+        sealed = set(sealed_person_ids().filter(pk__in=about_persons).values_list("pk", flat=True))
+        for entry in context["object_list"]:
+            entry.sealed = entry.content_type_id == person_type_id and entry.object_id in sealed
+        return {**context, "filter": self.filterset}
 
 
 class JobDetailView(LoginRequiredMixin, View):

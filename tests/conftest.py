@@ -19,6 +19,8 @@ Who must see which person (the permission matrix asserts exactly this table):
 | province_officer     | 52              | a, b, c, z    |
 | hr_staff             | 520102 (HR)     | none          |
 | sysadmin             | (none)          | none          |
+
+Person s lives in township A but their file is sealed (DESIGN §3b): nobody sees them, without a lawful-query grant.
 """
 
 import io
@@ -29,7 +31,7 @@ from django.core.management import call_command
 
 from sunshine.models import Region
 
-from .factories import PersonFactory, StaffFactory
+from .factories import PersonFactory, StaffFactory, seal
 
 COUNTY = "520102"
 OTHER_COUNTY = "520103"
@@ -222,5 +224,11 @@ def person_z(township_z):
 
 
 @pytest.fixture
-def persons(person_a, person_b, person_c, person_z):
-    return {"a": person_a, "b": person_b, "c": person_c, "z": person_z}
+def person_s(township_a):
+    """Sealed, in township A: in everyone's region, visible to no one."""
+    return seal(PersonFactory(name="戊某", township=township_a))
+
+
+@pytest.fixture
+def persons(person_a, person_b, person_c, person_z, person_s):
+    return {"a": person_a, "b": person_b, "c": person_c, "z": person_z, "s": person_s}

@@ -95,3 +95,13 @@ RECORD_FACTORIES = {
     "status-event": _record(StatusEvent, kind="found", occurred_on=dt.date(2012, 2, 1)),
     "helper": _record(HelpGroupMember, role="volunteer", name="志愿者", joined_on=dt.date(2012, 2, 1)),
 }
+
+
+def seal(person: Person, *, on: dt.date = dt.date(2026, 1, 1)) -> Person:
+    """Seal ``person``'s file as the nightly pass would (DESIGN §3b), straight to the database."""
+    from cases.models import Sealing
+
+    Sealing.objects.create(person=person, sealed_on=on, cause="abstinent_3y")
+    Person.objects.filter(pk=person.pk).update(sealed=True)
+    person.sealed = True
+    return person

@@ -101,6 +101,15 @@ COUNTY = frozenset({"county_officer", "other_county_officer"})
 MANAGERS = frozenset({"county_officer", "other_county_officer", "prefecture_officer", "province_officer", "sysadmin"})
 AUDIT_READERS = frozenset({"county_officer", "other_county_officer", "prefecture_officer", "province_officer"})
 
+OFFICERS = COUNTY | {"prefecture_officer", "province_officer"}
+CASE_RECORDERS = PERSON_EDITORS | {"police_a"}  # who may record a new case about a sealed person (finding, test, order)
+QUERY_SEES = {
+    "county_officer": {"a"},
+    "other_county_officer": {"c"},
+    "prefecture_officer": {"a", "c"},
+    "province_officer": {"a", "c", "z"},
+}
+
 JOB_OWNERS = {"county_officer": {"a"}, "other_county_officer": {"c"}, "province_officer": {"z"}}
 
 # API record endpoints (basename → object built per person in the matrix test).
@@ -150,6 +159,18 @@ ROUTES = {
     "cases:roster_import": Roles(PERSON_EDITORS),
     "cases:roster_template": Roles(PERSON_EDITORS),
     "cases:roster_job": RegionRoute("roster_job", editors=JOB_OWNERS),
+    # Sealed records and lawful queries (issue #14). Person s is sealed: every person route answers 404 for all.
+    "cases:person_seal": PersonRoute(action="seal"),
+    "cases:sealed_case": Roles(CASE_RECORDERS),
+    "cases:lawful_query_list": Roles(OFFICERS),
+    "cases:lawful_query_create": Roles(OFFICERS),
+    # a query is read and decided by the offices whose region holds its requester's (never the requester: the
+    # builder's requester is outside the cast)
+    "cases:lawful_query_detail": RegionRoute("lawful_query", editors=QUERY_SEES),
+    "cases:lawful_query_decide": RegionRoute("lawful_query", editors=QUERY_SEES),
+    "api:lawful-query-list": SignedIn(),
+    "api:lawful-query-detail": RegionRoute("lawful_query", editors=QUERY_SEES),
+    "api:lawful-query-decide": RegionRoute("lawful_query", editors=QUERY_SEES, method="post", ok=400),
     "api:token": Public(method="post", ok=400),
     "api:api-token-list": SignedIn(),
     "api:api-token-detail": RegionRoute("api_token", editors=JOB_OWNERS, method="delete", ok=204),
@@ -215,7 +236,32 @@ def _api_token(county_code):
 
 
 _api_token.per_region = True
-BUILDERS: dict = {"job": _job, "roster_job": _roster_job, "api_token": _api_token, "person": lambda person: person}
+
+
+def _lawful_query(county_code):
+    """A pending lawful query about a sealed person of that county, asked by an officer of it outside the cast."""
+    from cases.models import LawfulQuery
+    from sunshine.models import Region, User
+
+    from .factories import PersonFactory, seal
+
+    requester, _created = User.objects.get_or_create(
+        username=f"requester_{county_code}", defaults={"role": "county_officer", "region_id": county_code}
+    )
+    township = Region.objects.filter(parent_id=county_code).order_by("code").first()
+    person = seal(PersonFactory(township=township))
+    return LawfulQuery.objects.create(requester=requester, region_id=county_code, person=person, querying_unit="公安局",
+                                      basis="case", case_number="2026-001", purpose="办案")  # fmt: skip
+
+
+_lawful_query.per_region = True
+BUILDERS: dict = {
+    "job": _job,
+    "roster_job": _roster_job,
+    "api_token": _api_token,
+    "person": lambda person: person,
+    "lawful_query": _lawful_query,
+}
 OBJECT_SEES: dict = {}
 for _app in ("training", "placement", "welfare", "reporting"):
     try:

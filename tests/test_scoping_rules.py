@@ -20,6 +20,11 @@ ALLOWED = {"models.py", "services.py", "access.py", "audit.py", "pathway.py", "c
 ALLOWED_DIRS = {"migrations", "management", "services", "models"}
 
 
+# Reads that include sealed persons (DESIGN §3b): for figures only, in the modules that compute them.
+COUNTS = "counted_by|sealed_from"
+COUNTING_MODULES = {"reporting/indicators.py", "reporting/dashboards.py"}
+
+
 def scoped_models():
     return [model for model in apps.get_models() if hasattr(model, "scope")]
 
@@ -27,7 +32,7 @@ def scoped_models():
 def unscoped_reads(text: str) -> list[str]:
     """Lines reading a personal model through its manager without visible_to()/editable_by()."""
     names = "|".join(model.__name__ for model in scoped_models())
-    raw = re.compile(rf"\b({names})\.(objects|_default_manager)\b(?!\.(visible_to|editable_by)\()")
+    raw = re.compile(rf"\b({names})\.(objects|_default_manager)\b(?!\.(visible_to|editable_by|{COUNTS})\()")
     return [line.strip() for line in text.splitlines() if raw.search(line)]
 
 
@@ -56,6 +61,18 @@ def _sources():
 def test_no_view_serializer_or_report_reads_a_personal_model_unscoped():
     offences = [f"{path.relative_to(ROOT)}: {line}" for path in _sources() for line in unscoped_reads(path.read_text())]
     assert offences == []
+
+
+def test_only_the_figures_read_sealed_persons():
+    """``counted_by`` and ``sealed_from`` include sealed persons: only the modules that compute counts may call them."""
+    calls = re.compile(rf"\.({COUNTS})\(")
+    offenders = {
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "services" not in path.parts and path.name != "services.py" and calls.search(path.read_text())
+    }
+    assert offenders <= COUNTING_MODULES | {"sunshine/access.py"}
 
 
 def test_the_rule_catches_raw_reads():

@@ -13,6 +13,7 @@ from ..models import (
     Counselling,
     DrugUseFinding,
     HelpGroupMember,
+    LawfulQuery,
     Leave,
     Measure,
     Person,
@@ -192,3 +193,29 @@ class AlertSerializer(serializers.ModelSerializer):
         model = Alert
         fields = ["id", "person", "kind", "raised_on", "count", "measure", "acknowledged_on", "decision"]
         read_only_fields = fields
+
+
+class LawfulQuerySerializer(serializers.ModelSerializer):
+    """A lawful query (DESIGN §3b): asked by full ID number, shown with the ID masked."""
+
+    id_number = serializers.CharField(write_only=True, max_length=18)
+    masked_id = serializers.CharField(source="person.masked_id", read_only=True)
+    requester = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = LawfulQuery
+        fields = [
+            "id", "id_number", "masked_id", "requester", "region", "querying_unit", "basis", "case_number",
+            "regulation", "purpose", "status", "decided_by", "decided_at", "decision_reason", "expires_at",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["region", "status", "decided_at", "decision_reason", "expires_at", "created_at"]
+
+    def create(self, validated_data):
+        return call_service(services.lawful_query_request, user=self.context["request"].user, **validated_data)
+
+
+class LawfulQueryDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField()

@@ -15,5 +15,6 @@ router.register("status-events", views.StatusEventViewSet, basename="status-even
 router.register("help-group", views.HelperViewSet, basename="helper")
 router.register("transfers", views.TransferViewSet, basename="transfer")
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("lawful-queries", views.LawfulQueryViewSet, basename="lawful-query")
 
 urlpatterns = router.urls

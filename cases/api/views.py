@@ -15,6 +15,7 @@ from ..models import (
     Counselling,
     DrugUseFinding,
     HelpGroupMember,
+    LawfulQuery,
     Leave,
     Measure,
     Person,
@@ -146,3 +147,23 @@ class AlertViewSet(ScopedModelViewSet):
     serializer_class = s.AlertSerializer
     http_method_names = ["get", "head", "options"]
     filterset_fields = ["person", "kind"]
+
+
+class LawfulQueryViewSet(ScopedModelViewSet):
+    """Lawful queries (DESIGN §3b) of the caller's region: POST asks (an office, by full ID number); ``decide``
+    approves or refuses (a second officer of the same or a higher level, never the requester)."""
+
+    model = LawfulQuery
+    select_related = ("person", "requester", "decided_by")
+    serializer_class = s.LawfulQuerySerializer
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_fields = ["status"]
+
+    @extend_schema(request=s.LawfulQueryDecisionSerializer, responses=s.LawfulQuerySerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        query = self.get_object()
+        data = s.LawfulQueryDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        query = s.call_service(services.lawful_query_decide, user=request.user, query=query, **data.validated_data)
+        return Response(self.get_serializer(query).data)

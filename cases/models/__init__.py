@@ -12,6 +12,7 @@ from .records import (
     UrineTest,
     Visit,
 )
+from .sealing import LawfulQuery, Sealing
 from .transfers import Transfer
 
 __all__ = [
@@ -21,10 +22,12 @@ __all__ = [
     "Counselling",
     "DrugUseFinding",
     "HelpGroupMember",
+    "LawfulQuery",
     "Leave",
     "Measure",
     "Person",
     "ScheduleRule",
+    "Sealing",
     "StatusEvent",
     "Transfer",
     "UrineTest",

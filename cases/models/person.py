@@ -45,6 +45,9 @@ class Person(Versioned):
     other_infections = models.CharField(_("other infectious diseases"), max_length=200, blank=True)
     work_capacity = models.CharField(_("work capacity"), max_length=16, choices=WorkCapacity.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Sealed (封存, DESIGN §3b): the person and their records vanish from every list and page. The history of
+    # sealing and unsealing is ``Sealing``; this flag is its current state, kept by ``cases.services.sealing``.
+    sealed = models.BooleanField(_("sealed"), default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -52,8 +55,12 @@ class Person(Versioned):
     scope = Scope(
         path="township",
         edit={Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER},
-        actions={"transfer": Action({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})},  # start a transfer out
+        actions={
+            "transfer": Action({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER}),  # start a transfer out
+            "seal": Action({Role.COUNTY_OFFICER}),  # seal the file of a person with no active measure (§3b)
+        },
     )
+    seals_records = True  # sunshine.access: a sealed person's rows vanish from visible_to and editable_by
 
     class Meta:
         ordering = ["name", "id"]
@@ -70,3 +77,13 @@ class Person(Versioned):
     @property
     def masked_id(self) -> str:
         return mask_id_number(self.id_number)
+
+    @staticmethod
+    def granted_to(user):
+        """The ids of the sealed persons ``user`` may read under an active lawful-query grant, as a subquery (None
+        for roles that never hold one, so their queries carry no subquery)."""
+        from .sealing import LawfulQuery
+
+        if getattr(user, "role", None) not in LawfulQuery.scope.edit or not getattr(user, "pk", None):
+            return None
+        return LawfulQuery.objects.active_grants(user).values("person_id")

@@ -158,6 +158,7 @@ class Context:
         self.editable: set[int] = set()
         self.refs: dict[str, dict[str, models.Model]] = defaultdict(dict)
         self.breach_candidates: set[str] = set()  # ID numbers whose new missed tests may reach a breach
+        self.sealed: set[str] = set()  # ID numbers of sealed files in the importer's region (DESIGN §3b)
 
     def error(self, sheet: Sheet, row: Row | int, alias: str, code: str, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
@@ -178,6 +179,11 @@ class Context:
         return region
 
     def elsewhere(self, sheet: Sheet, row: Row) -> None:
+        id_number = row.values.get("id_number")
+        if id_number in self.sealed:  # a sealed file of the importer's region: refused, nothing of it shown (§3b)
+            self.error(sheet, row, "id_number", "sealed",
+                       _("This person's file is sealed by law; a lawful query is needed."))  # fmt: skip
+            return
         self.error(sheet, row, "id_number", "out_of_region",
                    _("This person is already registered elsewhere; ask the county office."))  # fmt: skip
 
@@ -313,6 +319,9 @@ def _load(ctx: Context, tables: list[tuple[Sheet, list[Row]]]) -> None:
     for chunk in _chunks(id_numbers):
         ctx.db_persons.update((p.id_number, p) for p in Person.objects.filter(id_number__in=chunk))
     ctx.editable = _editable(Person, ctx.user, (person.pk for person in ctx.db_persons.values()))
+    sealed = [person.pk for person in ctx.db_persons.values() if person.sealed]
+    for chunk in _chunks(sealed):
+        ctx.sealed.update(Person.objects.sealed_from(ctx.user).filter(pk__in=chunk).values_list("id_number", flat=True))
 
 
 # 3. Planning ---------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from .measures import (
 )
 from .persons import person_register, person_update, pinyin_initials
 from .records import record_save, urine_test_record
+from .sealing import lawful_query_decide, lawful_query_request, person_seal, sealed_case_record
 from .transfers import transfer_accept, transfer_approve, transfer_reject, transfer_start
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "breach_alerts_refresh",
     "late_report_alert",
     "late_report_alerts_raise",
+    "lawful_query_decide",
+    "lawful_query_request",
     "measure_close",
     "measure_correct",
     "measure_escalate",
@@ -29,9 +32,11 @@ __all__ = [
     "measure_record_report",
     "measure_validate",
     "person_register",
+    "person_seal",
     "person_update",
     "pinyin_initials",
     "record_save",
+    "sealed_case_record",
     "transfer_accept",
     "transfer_approve",
     "transfer_reject",

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,15 @@ from ..models import Person
 
 
 def _duplicate_message(user: User, existing: Person):
-    """Name the existing record if the user may see it; otherwise say only that it exists elsewhere."""
+    """Name the existing record if the user may see it; say it is sealed, without showing it, if it is a sealed file
+    of the user's region (a new case may reopen it, DESIGN §3b); otherwise say only that it exists elsewhere."""
+    if existing.sealed and Person.objects.sealed_from(user).filter(pk=existing.pk).exists():
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _("This person's file is sealed by law; a lawful query is needed."),
+            reverse("cases:sealed_case"),
+            _("Record a new case (drug-use finding, positive test or measure order)"),
+        )
     if Person.objects.visible_to(user).filter(pk=existing.pk).exists():
         return format_html(
             '{} <a href="{}">{}</a>',

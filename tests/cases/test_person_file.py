@@ -104,17 +104,17 @@ def test_the_file_takes_a_fixed_number_of_queries(
     client.force_login(county_officer)
     # session, user; person with township and county; pathway facts (measures, status events, training,
     # placement); timeline (one query per source: cases 11, training 1, placement 2, welfare 1); measures;
-    # help group; audit insert; session save (savepoint, update, release): 28
+    # help group; audit insert; session save (savepoint, update, release); the lawful-query grant check (#14): 29
     MeasureFactory(person=person_a)
     for factory in RECORD_FACTORIES.values():
         factory(person=person_a, recorded_by=worker_a)
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(29):
         small = client.get(reverse("cases:person_file_pdf", args=[person_a.pk]))
     for day in range(20):
         MeasureFactory(person=person_a, ordered_on=dt.date(2012, 1, 1) + dt.timedelta(days=day))
         for factory in RECORD_FACTORIES.values():
             factory(person=person_a, recorded_by=worker_a)
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(29):
         large = client.get(reverse("cases:person_file_pdf", args=[person_a.pk]))
     assert pdf_text(large)[0] > pdf_text(small)[0]  # more records, more pages, the same queries
 

@@ -191,8 +191,8 @@ def test_the_person_list_query_count_does_not_grow_with_rows(
     client.force_login(county_officer)
     # session, user, the user's region (menu), count, one page of persons joined with their township,
     # the pathway facts of that page (measures, status events, enrolments, placements) and the idle-expiry
-    # session save (savepoint, update, release)
-    with django_assert_max_num_queries(12):
+    # session save (savepoint, update, release), the lawful-query banner's grant check (#14)
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("cases:person_list")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("api:person-list")).status_code == 200

@@ -29,8 +29,8 @@ def _population(n, township, other, recorder):
 # Each list: session, user, user's region (menu), count, one page of rows with their relations,
 # and the idle-expiry session save (savepoint, update, release); API lists have no menu query.
 LISTS = [
-    ("cases:transfer_list", 8),
-    ("cases:alert_list", 8),
+    ("cases:transfer_list", 9),  # (with the lawful-query banner's grant check, #14)
+    ("cases:alert_list", 9),
     ("api:measure-list", 7),
     ("api:transfer-list", 7),
     ("api:alert-list", 7),

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_county_officer_previews_then_imports_a_roster(page, live_server, county_officer, township_a, township_b):
+    page.set_viewport_size({"width": 1280, "height": 900})  # an officer at a desk: the whole menu shows
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "county_officer")
     page.fill("input[name=password]", PASSWORD)

@@ -305,8 +305,9 @@ def test_an_office_previews_its_region_and_not_another_one(
     client.force_login(county_officer)
     url = reverse("reporting:assessment")
     # session, user, the user's region, the region asked for, the default year, a final report?, the figures (9),
-    # the regions to choose from, the finalised reports, and the session's idle-expiry update (3, with savepoints)
-    with django_assert_max_num_queries(20):
+    # the regions to choose from, the finalised reports, and the session's idle-expiry update (3, with savepoints),
+    # the lawful-query banner's grant check (#14)
+    with django_assert_max_num_queries(21):
         response = client.get(url)
     assert response.status_code == 200
     assert response.context["year"] == 2012 and response.context["region"].code == "520102"

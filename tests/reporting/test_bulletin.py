@@ -138,8 +138,9 @@ def test_the_page_shows_the_ranked_tables_of_the_latest_complete_month(
     client.force_login(county_officer)
     # session, user, the user's region (also the menu's), the region asked (in scope), latest snapshot date,
     # region choices, child regions, snapshots of both month ends, targets, the issue number, session save
-    # (savepoint, update, release): 13, whatever the number of regions (the selector's three are pinned below)
-    with django_assert_max_num_queries(13):
+    # (savepoint, update, release), the lawful-query banner's grant check (#14): 14, whatever the number of regions
+    # (the selector's three are pinned below)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("reporting:bulletin"))
     assert response.status_code == 200
     found = response.context["bulletin"]

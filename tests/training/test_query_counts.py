@@ -20,7 +20,7 @@ def _population(n, township):
 LISTS = [
     # course list: filter form's region choices, count, one page of courses with region and enrolled count,
     # enrolments awaiting the county officer's approval
-    ("training:course_list", 10),
+    ("training:course_list", 11),  # (with the lawful-query banner's grant check, #14)
     # course list API: count, one page of courses with region and enrolled count
     ("api:course-list", 7),
     # enrolment list API: count, one page of enrolments with approver and recorder
@@ -52,11 +52,11 @@ def test_the_course_page_does_not_grow_with_enrolments(
         EnrolmentFactory(person=PersonFactory(township=township), course=course)
     client.force_login(county_officer)
     # session, user, region (menu); course with its county; editable check; enrolments visible to the
-    # user with person and township; session save (3)
-    with django_assert_max_num_queries(9):
+    # user with person and township; session save (3); the lawful-query banner's grant check (#14)
+    with django_assert_max_num_queries(10):
         small = client.get(course.get_absolute_url())
     for township in (township_a, township_b) * 10:
         EnrolmentFactory(person=PersonFactory(township=township), course=course)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         large = client.get(course.get_absolute_url())
     assert len(large.context["enrolments"]) == len(small.context["enrolments"]) + 20 == 24
