@@ -311,3 +311,24 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class OneTimeKey(models.Model):
+    """A one-time id (UUID) made by the client for a creating request, and the row that request created.
+
+    The key is written in the same transaction as the row, so a resent form, API call or offline record
+    finds it and creates nothing (see ``sunshine.once``). A key belongs to the account that used it.
+    """
+
+    key = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(User, models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("one-time id")
+        verbose_name_plural = _("one-time ids")
+
+    def __str__(self):
+        return str(self.key)

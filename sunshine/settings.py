@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "placement",
     "welfare",
     "reporting",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "sunshine.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sunshine.middleware.HostileInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -110,8 +110,10 @@ class EnrolmentCreateView(ServiceFormView):
     def get_initial(self):
         return {"enrolled_on": dt.date.today()}
 
+    one_time = True
+
     def run(self, form):
-        services.enrolment_create(user=self.request.user, person=self.object, **form.cleaned_data)
+        self.created = services.enrolment_create(user=self.request.user, person=self.object, **form.cleaned_data)
         return f"{self.object.get_absolute_url()}#timeline"
 
 

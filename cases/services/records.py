@@ -11,7 +11,7 @@ from sunshine.access import ensure_editable, may
 from sunshine.models import User
 
 from ..choices import FindingSource, TestResult
-from ..models import DrugUseFinding, Person, UrineTest
+from ..models import Absence, DrugUseFinding, Person, UrineTest
 from ..models.records import PersonRecord
 from .alerts import breach_alerts_refresh
 
@@ -49,7 +49,8 @@ def record_save(*, user: User, record: PersonRecord) -> PersonRecord:
     _check_dates(record)
     record.save()
     ensure_editable(user, record)
-    breach_alerts_refresh(person=record.person)
+    if isinstance(record, UrineTest | Absence):
+        breach_alerts_refresh(person=record.person)
     return record
 
 
