@@ -162,6 +162,30 @@ class User(AbstractUser):
         return salted_hmac("sunshine.ApiToken", state, algorithm="sha256").hexdigest()
 
 
+class StaffPeriod(models.Model):
+    """A span of time an account held one role in one region (DESIGN §4, staff ratio of a past year).
+
+    ``sunshine.services.staff_save`` closes the open period when the role or region changes or the account
+    is deactivated, and opens a new one for an active account, so a past date's worker count is read from
+    these rows, not from the accounts as they are today. ``ended_on`` is the first day it no longer held.
+    """
+
+    user = models.ForeignKey("User", models.CASCADE, related_name="periods")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, related_name="+")
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "started_on"]
+        verbose_name = _("staff period")
+        verbose_name_plural = _("staff periods")
+        indexes = [prefix_index("region", "staff_period_region_prefix")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.role} {self.region_id} {self.started_on}–{self.ended_on or ''}"
+
+
 class AuditEntryManager(LogEntryManager.from_queryset(ScopedQuerySet)):
     def log_create(self, instance, force_log=False, **kwargs):
         """Stamp every entry with the township (or region) the record belongs to, for scoping."""
