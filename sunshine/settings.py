@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "placement",
     "welfare",
     "reporting",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
