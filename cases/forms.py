@@ -105,6 +105,10 @@ class UrineTestForm(RecordForm):
         help_texts = {"substance": _("Required for a positive result.")}
 
 
+# The four everyday records of the field app (DESIGN §5a): their type in the sync API → their slug above.
+FIELD_KINDS = {"visits": "visit", "urine-tests": "urine-test", "absences": "absence", "leaves": "leave"}
+
+
 def record_form_class(kind: str) -> type[forms.ModelForm]:
     if kind == "urine-test":
         return UrineTestForm

@@ -5,13 +5,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.access import may
 from sunshine.models import User
 
 from .choices import EndReason, MeasureKind, ScheduledActivity, StatusKind
-from .models import HEALTH_READERS, Measure, Person, ScheduleRule, StatusEvent, UrineTest, Visit
+from .models import HEALTH_READERS, Absence, Leave, Measure, Person, ScheduleRule, StatusEvent, UrineTest, Visit
+from .pathway import pathway_stages
 
 # Any trailing part of an ID number: digits, possibly ending in the check character X (typed x or X), as
 # copied from a masked list (5201**********503X → "503X"). Names and pinyin initials hold no digits.
@@ -162,3 +164,62 @@ def _measure_work(*, user: User, today: dt.date) -> list[WorkItem]:
             WorkItem(measure.person, "discharge_notice", measure.discharge_notice_deadline, _("Discharge notice"))
         )
     return items
+
+
+FIELD_RECENT = 3  # records of each kind a field copy carries per person
+
+
+def may_record_in_field(user: User) -> bool:
+    """Whether the user records any of the four everyday field records (visit, test, absence, leave)."""
+    return any(may(user, "add", model) for model in (Visit, UrineTest, Absence, Leave))
+
+
+def caseload(*, user: User, today: dt.date) -> list[dict]:
+    """The offline copy of a field worker's caseload (DESIGN §5a): each person of the user's region with a
+    measure active today, with name, masked ID number, pathway stage, due items and the last few visits
+    and tests. Never the full ID number, never health data.
+
+    Queries: persons with their recent visits and tests (3, the two prefetches sliced in SQL), the stages
+    (one per fact source) and the work list (a fixed few), whatever the number of persons.
+    """
+    recent_visits = Visit.objects.visible_to(user).order_by("-visited_on", "-id")[:FIELD_RECENT]
+    recent_tests = UrineTest.objects.visible_to(user).order_by("-tested_on", "-id")[:FIELD_RECENT]
+    persons = list(
+        Person.objects.visible_to(user)
+        .filter(pk__in=Measure.objects.visible_to(user).active_on(today).values("person_id"))
+        .only("id", "name", "id_number")
+        .prefetch_related(
+            Prefetch("visits", queryset=recent_visits, to_attr="recent_visits"),
+            Prefetch("urine_tests", queryset=recent_tests, to_attr="recent_tests"),
+        )
+    )
+    stages = pathway_stages([person.pk for person in persons], today)
+    due: dict[int, list[WorkItem]] = {}
+    for item in work_list(user=user, today=today):
+        due.setdefault(item.person.pk, []).append(item)
+    return [
+        {
+            "id": person.pk,
+            "name": person.name,
+            "masked_id": person.masked_id,
+            "stage": str(stages[person.pk].label),
+            "due": [{"label": str(item.label), "due_on": item.due_on.isoformat()} for item in due.get(person.pk, [])],
+            "recent": [
+                {
+                    "label": str(Visit._meta.verbose_name),
+                    "date": visit.visited_on.isoformat(),
+                    "text": visit.get_kind_display(),
+                }
+                for visit in person.recent_visits
+            ]
+            + [
+                {
+                    "label": str(UrineTest._meta.verbose_name),
+                    "date": test.tested_on.isoformat(),
+                    "text": test.get_result_display(),
+                }
+                for test in person.recent_tests
+            ],
+        }
+        for person in persons
+    ]

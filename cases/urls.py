@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_sealed
+from . import views, views_field, views_import, views_sealed
 
 urlpatterns = [
     path("persons/", views.PersonListView.as_view(), name="person_list"),
@@ -25,6 +25,9 @@ urlpatterns = [
     path("transfers/<int:pk>/reject/", views.TransferDecisionView.as_view(action="reject"), name="transfer_reject"),
     path("alerts/", views.AlertListView.as_view(), name="alert_list"),
     path("alerts/<int:pk>/acknowledge/", views.AlertAcknowledgeView.as_view(), name="alert_acknowledge"),
+    path("field/", views_field.FieldAppView.as_view(), name="field"),
+    path("field/sw.js", views_field.FieldServiceWorkerView.as_view(), name="field_sw"),
+    path("field/manifest.webmanifest", views_field.FieldManifestView.as_view(), name="field_manifest"),
     path("roster/import/", views_import.RosterImportView.as_view(), name="roster_import"),
     path("roster/template.xlsx", views_import.RosterTemplateView.as_view(), name="roster_template"),
     path("roster/jobs/<int:pk>/", views_import.RosterJobView.as_view(), name="roster_job"),

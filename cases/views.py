@@ -1,8 +1,10 @@
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.forms import BaseModelForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,10 +16,12 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sunshine.access import ensure, may
-from sunshine.audit import audit_event
+from sunshine.audit import audit_event, probe_alerts
 from sunshine.choices import Role
 from sunshine.concurrency import StaleVersion
 from sunshine.models import AuditEntry
+from sunshine.once import FIELD_NAME as ONE_TIME_FIELD
+from sunshine.once import create_once, parse_key
 from sunshine.pdf import render_pdf
 
 from . import services
@@ -100,6 +104,10 @@ class ServiceFormView(LoginRequiredMixin, FormView):
     template_name = "cases/action_form.html"
     title = ""
     action: str | None = None
+    # Whether the form creates a row and so carries a one-time id (``sunshine.once``). None: a model form
+    # for a new instance does; a plain form that creates says True and sets ``self.created`` in ``run``.
+    one_time: bool | None = None
+    created = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -123,17 +131,46 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         """Call the service; return what to redirect to."""
         raise NotImplementedError
 
+    def creates(self, form) -> bool:
+        if self.one_time is not None:
+            return self.one_time
+        return isinstance(form, BaseModelForm) and form.instance._state.adding
+
     def form_valid(self, form):
         try:
-            target = self.run(form)
+            target = self._run_once(form) if self.creates(form) else self.run(form)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        if target is None:
+            return redirect(self._repeat_target)
         messages.success(self.request, _("Saved."))
         return redirect(target)
 
+    def _run_once(self, form):
+        """``run`` under the form's one-time id; None when that id had already saved its row."""
+        outcome = {}
+
+        def create():
+            outcome["target"] = self.run(form)
+            return self.created or form.instance
+
+        key = parse_key(self.request.POST.get(ONE_TIME_FIELD))
+        row, created = create_once(user=self.request.user, key=key, create=create)
+        if created:
+            return outcome["target"]
+        # Sent twice (back + resubmit, a double tap): the first one saved it; show where it is.
+        messages.info(self.request, _("This form had already been sent; it was saved once."))
+        subject = row if hasattr(row, "get_absolute_url") else getattr(row, "person", None)
+        self._repeat_target = subject if hasattr(subject, "get_absolute_url") else "home"
+        return None
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": self.title, "object": self.object}
+        context = {**super().get_context_data(**kwargs), "title": self.title, "object": self.object}
+        if self.creates(context["form"]):
+            # A new id for a new form; a form shown again with its errors keeps the id it was sent with.
+            context["one_time_id"] = self.request.POST.get(ONE_TIME_FIELD) or uuid.uuid4()
+        return context
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -163,6 +200,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 kind.replace("-", "_"): may(user, "add", model) for kind, (model, _fields) in RECORD_KINDS.items()
             },
             "sections": sections,
+            "probe_alerts": probe_alerts(user=user, since=today - dt.timedelta(days=30)),
         }
 
 
@@ -387,8 +425,11 @@ class MeasureEscalateView(MeasureMixin, ServiceFormView):
     action = "escalate"
     form_class = MeasureEscalateForm
 
+    one_time = True
+
     def run(self, form):
-        return services.measure_escalate(user=self.request.user, measure=self.object, **form.cleaned_data).person
+        self.created = services.measure_escalate(user=self.request.user, measure=self.object, **form.cleaned_data)
+        return self.created.person
 
 
 class DischargeNoticeView(MeasureMixin, ServiceFormView):
@@ -427,11 +468,13 @@ class TransferStartView(ServiceFormView):
     def get_initial(self):
         return {"requested_on": dt.date.today()}
 
+    one_time = True
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "person": self.object}
 
     def run(self, form):
-        services.transfer_start(user=self.request.user, person=self.object, **form.cleaned_data)
+        self.created = services.transfer_start(user=self.request.user, person=self.object, **form.cleaned_data)
         return "cases:transfer_list"
 
 

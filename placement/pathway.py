@@ -72,7 +72,7 @@ def _placement_section(person, user) -> dict:
         "template": "placement/person_section.html",
         "placements": Placement.objects.visible_to(user).filter(person=person).select_related("base", "employer"),
         "loans": Loan.objects.visible_to(user).filter(person=person),
-        "can_place": Placement.scope.may_edit(user),
+        "can_place": may(user, "add", Placement),
         "can_decide_loans": may(user, "decide", Loan),
         "person": person,
     }

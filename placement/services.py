@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.services import record_save
-from sunshine.access import ensure, ensure_editable
+from sunshine.access import ensure, ensure_editable, may
 from sunshine.models import User
 
 from .choices import LoanStatus, PlacementMode
@@ -19,7 +19,7 @@ def base_save(*, user: User, base: PlacementBase) -> PlacementBase:
     """Create or change a placement base of the county office's own county."""
     if base.pk:
         ensure_editable(user, base)
-    elif not PlacementBase.scope.may_edit(user):
+    elif not may(user, "add", PlacementBase):
         raise PermissionDenied
     if base.region_id and len(base.region_id) != 9:
         raise ValidationError({"region": _("Choose a township.")})
@@ -35,7 +35,7 @@ def base_save(*, user: User, base: PlacementBase) -> PlacementBase:
 def employer_save(*, user: User, employer: Employer) -> Employer:
     if employer.pk:
         ensure_editable(user, employer)
-    elif not Employer.scope.may_edit(user):
+    elif not may(user, "add", Employer):
         raise PermissionDenied
     employer.full_clean()
     employer.save()

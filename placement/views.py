@@ -42,7 +42,7 @@ class BaseListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = [(base, scale_class(base.scale)) for base in context["object_list"]]
-        context["can_create"] = PlacementBase.scope.may_edit(self.request.user)
+        context["can_create"] = may(self.request.user, "add", PlacementBase)
         return context
 
 
@@ -76,7 +76,7 @@ class BaseFormView(ServiceFormView):
     def get_object(self):
         if "pk" in self.kwargs:
             return get_object_or_404(PlacementBase.objects.editable_by(self.request.user), pk=self.kwargs["pk"])
-        if not PlacementBase.scope.may_edit(self.request.user):
+        if not may(self.request.user, "add", PlacementBase):
             raise PermissionDenied
         return PlacementBase()
 
@@ -95,7 +95,7 @@ class EmployerListView(LoginRequiredMixin, ListView):
         return Employer.objects.visible_to(self.request.user).select_related("region")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_create": Employer.scope.may_edit(self.request.user)}
+        return {**super().get_context_data(**kwargs), "can_create": may(self.request.user, "add", Employer)}
 
 
 class EmployerFormView(ServiceFormView):
@@ -105,7 +105,7 @@ class EmployerFormView(ServiceFormView):
     def get_object(self):
         if "pk" in self.kwargs:
             return get_object_or_404(Employer.objects.editable_by(self.request.user), pk=self.kwargs["pk"])
-        if not Employer.scope.may_edit(self.request.user):
+        if not may(self.request.user, "add", Employer):
             raise PermissionDenied
         return Employer()
 
@@ -128,7 +128,7 @@ class PlacementFormView(ServiceFormView):
         user = self.request.user
         if self.creating:
             person = get_object_or_404(Person.objects.visible_to(user), pk=self.kwargs["pk"])
-            if not Placement.scope.may_edit(user):
+            if not may(user, "add", Placement):
                 raise PermissionDenied
             return Placement(person=person)
         placement = get_object_or_404(Placement.objects.visible_to(user).select_related("person"), pk=self.kwargs["pk"])
@@ -151,7 +151,7 @@ class FollowUpCreateView(ServiceFormView):
     def get_object(self):
         placements = Placement.objects.visible_to(self.request.user).select_related("person")
         placement = get_object_or_404(placements, pk=self.kwargs["pk"])
-        if not FollowUp.scope.may_edit(self.request.user):
+        if not may(self.request.user, "add", FollowUp):
             raise PermissionDenied
         return placement
 
@@ -262,7 +262,7 @@ class LoanApplyView(ServiceFormView):
 
     def get_object(self):
         person = get_object_or_404(Person.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        if not Loan.scope.may_edit(self.request.user):
+        if not may(self.request.user, "add", Loan):
             raise PermissionDenied
         return person
 

@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import assessment  # noqa: F401 - registers the background export (sunshine.jobs)
+        from . import assessment, bulletin  # noqa: F401 - register their background jobs (sunshine.jobs)
         from .models import AssessmentReport, Pairing, Target
 
         auditlog.register(Pairing)

@@ -8,7 +8,7 @@ bases built in the year against the yearly targets; the staff ratio; the pairing
 It also carries the document's words, resolved in the report's language, so that the Excel and PDF files
 (``reporting.exports``) are pure functions of these data: that is what a finalised report freezes, and
 regenerating from it gives the same bytes whatever later happens to the records, the snapshots or the
-translations. Seven queries whatever the number of regions (``tests/reporting/test_assessment.py`` pins it).
+translations. Ten queries whatever the number of regions (``tests/reporting/test_assessment.py`` pins it).
 """
 
 import datetime as dt
@@ -32,22 +32,28 @@ from sunshine.access import ensure_editable
 from sunshine.audit import audit_event
 from sunshine.choices import CODE_LENGTH, Level, Role
 from sunshine.jobs import register_job
-from sunshine.models import AuditEntry, Region, User
+from sunshine.models import AuditEntry, Region, StaffPeriod, User
 
 from .exports import CONTENT_TYPES, assessment_pdf, assessment_xlsx
 from .indicators import COUNTS, LABELS, RATES, province_scope, ranks
-from .models import AssessmentReport, IndicatorSnapshot, Pairing
-from .services import assess, report_regions, targets_on
+from .models import AssessmentReport, DocumentNumber, IndicatorSnapshot, IssuingOffice, Pairing
+from .services import assess, document_number_take, report_regions, targets_on
+from .writing import body, choices_notes
 
 logger = logging.getLogger(__name__)
 
 EXPORT_JOB = "assessment_export"
 FINALISE_JOB = "assessment_finalise"
+CORRECT_JOB = "assessment_correct"
 FORMATS = ("xlsx", "pdf")
 STAFF_NORM = 30  # persons per township worker, the practice the opinion builds on (DESIGN §4)
 CODES = [*RATES, *COUNTS]  # rates first: the opinion's targets are set on them
 BASES = ["bases_100_plus_opened", "bases_50_99_opened"]
 BASE_KEYS = ("value", "goal", "met")
+BASE_LABELS = {
+    "bases_100_plus_opened": gettext_lazy("Bases of scale 100 or more"),
+    "bases_50_99_opened": gettext_lazy("Bases of scale 50 to 99"),
+}
 # The rates drawn in the PDF's chart, in this order.
 CHART_RATES = ["control_rate", "consolidation_rate", "placement_rate_urban", "whereabouts_rate", "report_rate"]
 LEVELS_BELOW = {
@@ -103,6 +109,29 @@ TEXT = {
     "none": gettext_lazy("None"),
     "notes": gettext_lazy("Notes"),
     "levels": gettext_lazy("Regions below"),
+    "built": gettext_lazy("Built"),
+    "short": gettext_lazy("Short of the target"),
+    "status": gettext_lazy("Met or not"),
+    "change": gettext_lazy("Change since the previous year (percentage points)"),
+    "paired_since": gettext_lazy("paired since"),
+    "annex": gettext_lazy("Annex"),
+    "annexes": gettext_lazy("Annexes"),
+    "copy_to": gettext_lazy("Copied to"),
+    "printed": gettext_lazy("printed and issued"),
+    "seal": gettext_lazy("(seal)"),
+    "corrected": gettext_lazy("Corrected version"),
+    "reason": gettext_lazy("Reason for the correction"),
+    "replaces": gettext_lazy("Replaces the version finalised on"),
+    "choices": gettext_lazy("How the indicators are counted"),
+    "unnumbered": gettext_lazy("(numbered when finalised)"),
+    "undated": gettext_lazy("(dated when finalised)"),
+    "document_suffix": gettext_lazy("document"),
+    "with_data": gettext_lazy("Regions without any registered person are left out."),
+    "townships_in_excel": gettext_lazy("The figures of each township are in the Excel file of this report."),
+    "annex_indicators": gettext_lazy("Indicators against targets"),
+    "annex_bases": gettext_lazy("Placement bases built in the year against the yearly targets"),
+    "annex_staff": gettext_lazy("Staff ratio and pairing units"),
+    "page": gettext_lazy("Page"),
 }
 
 
@@ -161,8 +190,18 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
         found[code][indicator] = (numerator, denominator)
     mine = [code for code in regions if region.contains(code)]
     targets = targets_on(day=day, region_codes=mine)  # 1 query
-    workers = _workers(region)  # 1 query
+    workers = _workers(region, day)  # 1 query
     pairings = _pairings(region, year, viewer)  # 1 query
+    previous_day = assessment_day(region=region, year=year - 1, viewer=viewer)  # 1 query
+    previous = {}
+    if previous_day:
+        previous = {
+            indicator: (numerator, denominator)
+            for indicator, numerator, denominator in IndicatorSnapshot.objects.visible_to(viewer)
+            .filter(date=previous_day, region=region, indicator__in=RATES)
+            .order_by()
+            .values_list("indicator", "numerator", "denominator")
+        }  # 1 query
 
     def entry(code: str) -> dict:
         place = regions[code]
@@ -184,9 +223,12 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
 
     summary = entry(region.code)
     summary["rank"] = _ranks(region, regions, found)
+    for indicator, (numerator, denominator) in previous.items():
+        summary["figures"][indicator]["previous"] = numerator / denominator if denominator else None
     text = {key: str(value) for key, value in TEXT.items()}
-    return {
-        "version": 1,
+    office = IssuingOffice.of(region)  # 1 query
+    figures = {
+        "version": 2,
         "language": translation.get_language() or settings.LANGUAGE_CODE,
         "year": year,
         "snapshot_date": day.isoformat(),
@@ -197,8 +239,15 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
         "labels": {code: str(LABELS[code]) for code in CODES},
         "text": text,
         "region": summary,
+        "previous_date": previous_day.isoformat() if previous_day else None,
+        "siblings": str(Level(region.level).label) if region.parent_id else None,
         "bases": [
-            {"code": code, "label": str(LABELS[code]), **{key: summary["figures"][code].get(key) for key in BASE_KEYS}}
+            {
+                "code": code,
+                "label": str(LABELS[code]),
+                "short_label": str(BASE_LABELS[code]),
+                **{key: summary["figures"][code].get(key) for key in BASE_KEYS},
+            }
             for code in BASES
         ],
         "levels": [
@@ -211,8 +260,22 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
         ],
         "pairings": pairings,
         "notes": "",
+        "choices": choices_notes(),
+        "document": {
+            "office": office.name,
+            "prefix": office.prefix,
+            "recipients": office.recipients,
+            "copy_to": office.copy_to,
+            "title": _("Report on the %(year)s assessment of the Sunshine Project in %(region)s")
+            % {"year": year, "region": region.name},
+            "number": None,  # given when finalised
+            "date": None,
+            "correction": None,
+        },
         "finalised": None,
     }
+    figures["body"] = body(figures)
+    return figures
 
 
 def _figure(indicator: str, snapshot: tuple | None, target, day: dt.date) -> dict:
@@ -243,14 +306,15 @@ def _staff(current: int | None, workers: int) -> dict:
     }
 
 
-def _workers(region: Region) -> dict[str, int]:
-    """Active township workers in each region of the report, summed up the levels (staff accounts as they are
-    now: they keep no history)."""
+def _workers(region: Region, day: dt.date) -> dict[str, int]:
+    """The township workers serving on ``day`` in each region of the report, summed up the levels: read from the
+    accounts' history (``StaffPeriod``), so a past year counts the workers of that year, not today's."""
     rows = (
-        User.objects.filter(role=Role.TOWNSHIP_WORKER, is_active=True, region__in=Region.objects.within(region))
+        StaffPeriod.objects.filter(role=Role.TOWNSHIP_WORKER, region__code__startswith=region.code, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         .order_by()
         .values("region_id")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("user_id", distinct=True))
     )
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -332,7 +396,8 @@ def file_name(figures: dict, fmt: str, *, final: bool) -> str:
 
 
 def assessment_final(*, viewer, region: Region, year: int) -> AssessmentReport | None:
-    return AssessmentReport.objects.visible_to(viewer).filter(region=region, year=year).first()
+    """The version of the report in force (the latest correction, if any)."""
+    return AssessmentReport.objects.visible_to(viewer).filter(region=region, year=year, superseded_at=None).first()
 
 
 def assessment_document(
@@ -393,7 +458,9 @@ def assessment_finalise_check(*, user: User, region: Region, year: int) -> None:
     if dt.date(year, 12, 31) >= timezone.localdate():
         raise ValidationError({"year": _("The year is not over yet: a report is finalised on its year-end figures.")})
     if AssessmentReport.objects.editable_by(user).filter(region=region, year=year).exists():
-        raise ValidationError({"year": _("The report of this region and year has already been finalised.")})
+        raise ValidationError(
+            {"year": _("The report of this region and year has already been finalised: issue a corrected version.")}
+        )
     if assessment_day(region=region, year=year) != dt.date(year, 12, 31):
         raise ValidationError(
             {
@@ -403,26 +470,36 @@ def assessment_finalise_check(*, user: User, region: Region, year: int) -> None:
         )
 
 
-@transaction.atomic
-def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "") -> AssessmentReport:
-    """Freeze the assessment of ``region`` for a year that is over (provincial committee): its figures of 31
-    December, the notes, who finalised it, and the SHA-256 of both files. A region's year is finalised once.
-
-    Rendering the PDF of the province takes a while, so the page runs this as a background job.
-    """
-    assessment_finalise_check(user=user, region=region, year=year)
+def _freeze(*, user: User, region: Region, year: int, notes: str, version: int, correction: dict | None, progress):
+    """Compute the figures of 31 December, number and date the document, render both files and keep their
+    checksums: an unsaved ``AssessmentReport``. ``progress(done, 3)`` after the figures and each file."""
+    progress = progress or (lambda done, total: None)
+    progress(0, 3)
     figures = assessment_figures(region=region, year=year)
     now = timezone.now()
+    local = timezone.localtime(now)
     figures["notes"] = notes.strip()
-    figures["finalised"] = {
-        "by": user.full_name or user.username,
-        "at": timezone.localtime(now).replace(microsecond=0).isoformat(),
-    }
+    figures["finalised"] = {"by": user.full_name or user.username, "at": local.replace(microsecond=0).isoformat()}
+    office = figures["document"]
+    number_year, number = document_number_take(
+        region=region, kind=DocumentNumber.Kind.DOCUMENT, year=local.year, key=f"assessment:{region.code}:{year}"
+    )
+    office.update(
+        number=f"{office['prefix']}〔{number_year}〕{number}号",
+        date=local.date().isoformat(),
+        correction=correction,
+    )
     figures = json.loads(json.dumps(figures))  # exactly what the database will give back
-    sha256 = {fmt: hashlib.sha256(render(figures, fmt, final=True)).hexdigest() for fmt in FORMATS}
-    report = AssessmentReport(
+    progress(1, 3)
+    sha256 = {}
+    for done, fmt in enumerate(FORMATS, start=2):
+        sha256[fmt] = hashlib.sha256(render(figures, fmt, final=True)).hexdigest()
+        progress(done, 3)
+    return AssessmentReport(
         region=region,
         year=year,
+        version=version,
+        reason=(correction or {}).get("reason", ""),
         figures=figures,
         snapshot_date=dt.date.fromisoformat(figures["snapshot_date"]),
         notes=figures["notes"],
@@ -431,13 +508,75 @@ def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "
         sha256_xlsx=sha256["xlsx"],
         sha256_pdf=sha256["pdf"],
     )
+
+
+def _already_finalised() -> ValidationError:
+    return ValidationError({"year": _("The report of this region and year has already been finalised.")})
+
+
+@transaction.atomic
+def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "", progress=None) -> AssessmentReport:
+    """Freeze the assessment of ``region`` for a year that is over (provincial committee): its figures of 31
+    December, the notes, who finalised it, its document number (发文字号) and date, and the SHA-256 of both
+    files. A region's year is finalised once; later changes go into a corrected version.
+
+    Rendering the PDF of the province takes a while, so the page runs this as a background job.
+    """
+    assessment_finalise_check(user=user, region=region, year=year)
+    report = _freeze(user=user, region=region, year=year, notes=notes, version=1, correction=None, progress=progress)
     try:
         with transaction.atomic():
             report.save()
     except IntegrityError:  # finalised by someone else a moment ago
-        raise ValidationError({"year": _("The report of this region and year has already been finalised.")}) from None
+        raise _already_finalised() from None
     ensure_editable(user, report)
     return report
+
+
+def assessment_correct_check(*, user: User, report: AssessmentReport, reason: str) -> None:
+    if not AssessmentReport.scope.may_edit(user):
+        raise PermissionDenied
+    ensure_editable(user, report)
+    if report.superseded_at is not None:
+        raise ValidationError({"reason": _("This version has already been replaced by a corrected one.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+
+
+@transaction.atomic
+def assessment_correct(*, user: User, report: AssessmentReport, reason: str, notes: str | None = None, progress=None):
+    """Issue a corrected version (更正版) of a finalised report: the figures of 31 December as they are now,
+    with the reason stated in the document; the version it replaces is kept, marked superseded. Both keep
+    their figures and checksums."""
+    locked = AssessmentReport.objects.editable_by(user).select_for_update().filter(pk=report.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    report = locked  # two corrections at once: the second waits here, then finds this one superseded
+    assessment_correct_check(user=user, report=report, reason=reason)
+    correction = {
+        "reason": reason.strip(),
+        "version": report.version + 1,
+        "replaces": timezone.localtime(report.finalised_at).date().isoformat(),
+        "replaces_sha256_pdf": report.sha256_pdf,
+    }
+    corrected = _freeze(
+        user=user,
+        region=report.region,
+        year=report.year,
+        notes=report.notes if notes is None else notes,
+        version=report.version + 1,
+        correction=correction,
+        progress=progress,
+    )
+    report.superseded_at = corrected.finalised_at
+    report.save(update_fields=["superseded_at"])
+    try:
+        with transaction.atomic():
+            corrected.save()
+    except IntegrityError:
+        raise ValidationError({"reason": _("This version has already been replaced by a corrected one.")}) from None
+    ensure_editable(user, corrected)
+    return corrected
 
 
 @register_job(EXPORT_JOB)
@@ -464,15 +603,32 @@ def run_export(job, progress) -> None:
 def run_finalise(job, progress) -> None:
     """Finalising in the background (``job.params``: region, year, notes, language): it renders both files."""
     user, params = job.requested_by, job.params
-    progress(0, 1)
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
         region = report_regions(user).filter(code=params["region"]).first()
         if region is None:
             raise ValidationError(_("You may not finalise the assessment of this region."))
-        report = assessment_finalise(user=user, region=region, year=int(params["year"]), notes=params.get("notes", ""))
+        report = assessment_finalise(
+            user=user, region=region, year=int(params["year"]), notes=params.get("notes", ""), progress=progress
+        )
         job.message = _("The assessment of %(region)s for %(year)s is finalised.") % {
             "region": region.name,
             "year": report.year,
         }
     job.result = {"report": report.pk, "sha256_xlsx": report.sha256_xlsx, "sha256_pdf": report.sha256_pdf}
-    progress(1, 1)
+
+
+@register_job(CORRECT_JOB)
+def run_correct(job, progress) -> None:
+    """A corrected version in the background (``job.params``: report, reason, language)."""
+    user, params = job.requested_by, job.params
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        report = AssessmentReport.objects.editable_by(user).filter(pk=params["report"]).first()
+        if report is None:
+            raise ValidationError(_("You may not correct this report."))
+        corrected = assessment_correct(user=user, report=report, reason=params.get("reason", ""), progress=progress)
+        job.message = _("Version %(version)s of the assessment of %(region)s for %(year)s is issued.") % {
+            "version": corrected.version,
+            "region": report.region.name,
+            "year": report.year,
+        }
+    job.result = {"report": corrected.pk, "sha256_xlsx": corrected.sha256_xlsx, "sha256_pdf": corrected.sha256_pdf}

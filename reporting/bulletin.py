@@ -11,14 +11,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from sunshine.audit import audit_event
 from sunshine.choices import OFFICES
-from sunshine.models import Region
+from sunshine.jobs import register_job
+from sunshine.models import AuditEntry, Region
+from sunshine.pdf import render_pdf
 
 from .indicators import CODES, LABELS, RATES, ranks
-from .models import IndicatorSnapshot
-from .services import assess, month_ends, targets_on
+from .models import DocumentNumber, IndicatorSnapshot, IssuingOffice
+from .services import assess, document_number_take, month_ends, report_regions, targets_on
+from .writing import long_date
 
 # County, prefecture and province officers read the bulletins of their region and the regions below it.
 BULLETIN_ROLES = OFFICES
@@ -67,6 +75,7 @@ class Figure:
     previous: Fraction | int | None = None
     snapshot_id: int | None = None
     rank: int | None = None
+    goal: float | None = None  # the target in force on the month end (its derived milestone), if any
     met: bool | None = None  # against the target in force on the month end; None without a target or data
 
     @property
@@ -83,6 +92,12 @@ class Figure:
     @property
     def change_shown(self) -> str:
         return show_change(self.change, rate=self.rate)
+
+    @property
+    def goal_shown(self) -> str:
+        if self.goal is None:
+            return ""
+        return show(self.goal, rate=True) if self.rate else f"{self.goal:g}"
 
 
 @dataclass
@@ -164,8 +179,10 @@ def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:
         if before is not None:
             result.previous = _value(before.numerator, before.denominator, rate=rate)
         target = targets.get((place.code, code))
-        if target is not None and result.value is not None:
-            result.met = assess(value=float(result.value), target=target, day=day)["met"]
+        if target is not None and target.applies_on(day):
+            result.goal = target.goal_on(day)[0]
+            if result.value is not None:
+                result.met = assess(value=float(result.value), target=target, day=day)["met"]
         return result
 
     tables = []
@@ -195,3 +212,66 @@ def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:
         children=children,
         tables=tables,
     )
+
+
+# The bulletin as a numbered document, printed in the background ---------------------------------------------------
+
+PDF_JOB = "bulletin_pdf"
+
+
+def bulletin_key(region: Region, month: dt.date) -> str:
+    return f"bulletin:{region.code}:{month:%Y-%m}"
+
+
+def bulletin_issue(*, region: Region, month: dt.date) -> int | None:
+    """The issue number (第 N 期) the bulletin of ``region`` for ``month`` was given when first printed, if any."""
+    found = DocumentNumber.objects.filter(
+        region=region, kind=DocumentNumber.Kind.BULLETIN, key=bulletin_key(region, month)
+    ).values_list("number", flat=True)
+    return found.first()
+
+
+def bulletin_pdf(*, user, region: Region, month: dt.date) -> tuple[bytes, str]:
+    """The bulletin as an official document (issuing office, 第 N 期 of the office's year, date, signature and
+    版记), numbered the first time it is printed; the same issue keeps its number. Audited as an export."""
+    found = bulletin(user=user, region=region, month=month)
+    if not found.has_data:
+        raise ValidationError({"month": _("No figures have been computed for the end of this month.")})
+    key = bulletin_key(region, found.month)
+    _year, issue = document_number_take(
+        region=region, kind=DocumentNumber.Kind.BULLETIN, year=found.month.year, key=key
+    )
+    # dated the day it was first numbered: printing the same issue again gives the same document
+    numbered = DocumentNumber.objects.get(region=region, kind=DocumentNumber.Kind.BULLETIN, key=key).created_at
+    office = IssuingOffice.of(region)
+    dated = long_date(timezone.localtime(numbered).date())
+    context = {"bulletin": found, "office": office, "issue": issue, "dated": dated, "draft": False}
+    content = render_pdf("reporting/print/bulletin.html", context)
+    audit_event(
+        user,
+        event=AuditEntry.Event.EXPORT,
+        actor=user,
+        detail={
+            "export": "bulletin",
+            "region": region.code,
+            "month": f"{found.month:%Y-%m}",
+            "format": "pdf",
+            "issue": issue,
+        },
+    )
+    return content, f"通报-{region.code}-{found.month:%Y-%m}.pdf"
+
+
+@register_job(PDF_JOB)
+def run_bulletin_pdf(job, progress) -> None:
+    """The bulletin's PDF for the user who asked (``job.params``: region, month YYYY-MM, language)."""
+    user, params = job.requested_by, job.params
+    progress(0, 1)
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        region = report_regions(user).filter(code=params["region"]).first()
+        if region is None:
+            raise ValidationError(_("You may not print the bulletin of this region."))
+        month = dt.date.fromisoformat(f"{params['month']}-01")
+        job.file, job.file_name = bulletin_pdf(user=user, region=region, month=month)
+    job.content_type = "application/pdf"
+    progress(1, 1)

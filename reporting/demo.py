@@ -92,7 +92,7 @@ from placement.choices import BaseKind, LoanStatus, PayingLevel, PlacementMode
 from placement.models import LARGE_SCALE, MEDIUM_SCALE, BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementBase
 from placement.pathway import FOLLOW_UP_DAYS
 from sunshine.choices import Department, Role
-from sunshine.models import Region, User
+from sunshine.models import Region, StaffPeriod, User
 from training.choices import EnrolmentStatus, ProviderKind
 from training.models import Course, Enrolment
 from welfare.choices import BenefitKind, BenefitStatus
@@ -100,6 +100,7 @@ from welfare.models import Benefit
 
 DEMO_PASSWORD = "Sunshine-demo-2011"  # noqa: S105 (demo accounts only; printed by the command)
 FIRST_DAY = dt.date(2008, 1, 1)
+DEMO_STAFF_FROM = FIRST_DAY  # the demo accounts served through the whole demo history (staff ratio of past years)
 LAW_IN_FORCE = dt.date(2008, 6, 1).toordinal()  # 禁毒法: community detox and rehabilitation from this day
 CAMPAIGN_START = dt.date(2011, 3, 1).toordinal()  # the Sunshine Project (黔府办发〔2011〕108号) gets going
 RECENT_LAG = 40  # records of the last weeks are entered late: more of them are missing (overdue on the work list)
@@ -397,6 +398,7 @@ def ensure_staff() -> dict[str, int]:
             user.password = hashed
             user.full_clean(exclude=["password"])
             user.save()
+            StaffPeriod.objects.create(user=user, role=role, region_id=region or None, started_on=DEMO_STAFF_FROM)
         ids[username] = user.pk
     return ids
 

@@ -130,10 +130,32 @@ def assessment_xlsx(figures: dict, *, final: bool) -> bytes:
     _summary_sheet(summary, figures, final=final)
     for level in figures["levels"]:
         _level_sheet(workbook.create_sheet(_sheet_title(level["label"], taken)), figures, level)
+    for sheet, title_rows in zip(workbook.worksheets, ["5:5", *("1:2" for _level in figures["levels"])], strict=True):
+        _print_setup(sheet, title_rows=title_rows, number=_number_of(figures, final=final))
     properties = workbook.properties
     properties.creator = properties.lastModifiedBy = "Sunshine"
     properties.title = f"{figures['region']['name']} {figures['year']} {text['title']}"
     return workbook_bytes(workbook, created=generated(figures))
+
+
+def _number_of(figures: dict, *, final: bool) -> str:
+    """The document number of a finalised report (a draft has none)."""
+    document = figures.get("document") or {}
+    return (document.get("number") or "") if final else ""
+
+
+def _print_setup(sheet, *, title_rows: str, number: str) -> None:
+    """A4 landscape, fit to one page wide, the header rows repeated on every page, and a footer with the page
+    number and the document number."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.oddFooter.center.text = "&P / &N"
+    if number:
+        sheet.oddFooter.right.text = number.replace("&", "&&")
 
 
 def _summary_sheet(sheet, figures: dict, *, final: bool) -> None:
@@ -144,9 +166,10 @@ def _summary_sheet(sheet, figures: dict, *, final: bool) -> None:
     sheet["A2"] = status_line(figures, final=final)
     sheet["A2"].font = Font(bold=True, color="000000" if final else "BB0000")
     sheet["A3"] = f"{text['as_of']} {figures['snapshot_date']} · {text['generated_at']} {_when(figures)}"
+    if number := _number_of(figures, final=final):
+        sheet["A4"] = f"{figures['document']['office']} {number}"
     headers = [
         text["indicator"],
-        text["code"],
         text["numerator"],
         text["denominator"],
         text["value"],
@@ -164,29 +187,28 @@ def _summary_sheet(sheet, figures: dict, *, final: bool) -> None:
         row += 1
         figure, rate = place["figures"][code], code in rates
         sheet.cell(row, 1, labels[code]).border = BOX
-        sheet.cell(row, 2, code).border = BOX
-        sheet.cell(row, 3, figure["numerator"]).border = BOX
-        sheet.cell(row, 4, figure["denominator"]).border = BOX
-        _number(sheet.cell(row, 5), figure["value"], PERCENT if rate else "0", no_data=text["no_data"])
+        sheet.cell(row, 2, figure["numerator"]).border = BOX
+        sheet.cell(row, 3, figure["denominator"]).border = BOX
+        _number(sheet.cell(row, 4), figure["value"], PERCENT if rate else "0", no_data=text["no_data"])
         goal = figure.get("goal")
         if goal is not None:
-            _number(sheet.cell(row, 6), goal, PERCENT if rate else "0", no_data="")
-            sheet.cell(row, 7, text["derived"] if figure.get("derived") else None).border = BOX
-            _number(sheet.cell(row, 8), figure.get("gap"), POINTS if rate else SIGNED, no_data="")
-        _met(sheet.cell(row, 9), figure.get("met"), text)
-        sheet.cell(row, 10, show_rank(place.get("rank", {}).get(code)) or None).border = BOX
+            _number(sheet.cell(row, 5), goal, PERCENT if rate else "0", no_data="")
+            sheet.cell(row, 6, text["derived"] if figure.get("derived") else None).border = BOX
+            _number(sheet.cell(row, 7), figure.get("gap"), POINTS if rate else SIGNED, no_data="")
+        _met(sheet.cell(row, 8), figure.get("met"), text)
+        sheet.cell(row, 9, show_rank(place.get("rank", {}).get(code)) or None).border = BOX
 
     row += 2
     sheet.cell(row, 1, text["bases"]).font = BOLD
     row += 1
-    for column, value in enumerate([text["indicator"], text["opened"], text["target"], text["assessment"]], start=1):
+    for column, value in enumerate([text["indicator"], text["target"], text["built"], text["status"]], start=1):
         _header(sheet.cell(row, column), value)
     for base in figures["bases"]:
         row += 1
-        sheet.cell(row, 1, base["label"]).border = BOX
-        _number(sheet.cell(row, 2), base["value"], "0", no_data=text["no_data"])
+        sheet.cell(row, 1, base.get("short_label", base["label"])).border = BOX
         if base["goal"] is not None:
-            _number(sheet.cell(row, 3), base["goal"], "0", no_data="")
+            _number(sheet.cell(row, 2), base["goal"], "0", no_data="")
+        _number(sheet.cell(row, 3), base["value"], "0", no_data=text["no_data"])
         _met(sheet.cell(row, 4), base["met"], text)
 
     row += 2
@@ -207,7 +229,7 @@ def _summary_sheet(sheet, figures: dict, *, final: bool) -> None:
     row += 2
     sheet.cell(row, 1, text["pairings"]).font = BOLD
     row += 1
-    pairing_headers = ["unit", "region", "code", "since", "until", "responsibilities"]
+    pairing_headers = ["unit", "region", "code", "paired_since", "until", "responsibilities"]
     for column, value in enumerate((text[key] for key in pairing_headers), start=1):
         _header(sheet.cell(row, column), value)
     for pairing in figures["pairings"]:
@@ -229,7 +251,9 @@ def _summary_sheet(sheet, figures: dict, *, final: bool) -> None:
     row += 2
     sheet.cell(row, 1, text["notes"]).font = BOLD
     sheet.cell(row + 1, 1, figures.get("notes") or text["none"])
-    for column, width in enumerate([34, 24, 12, 12, 12, 12, 10, 10, 12, 14], start=1):
+    for line, choice in enumerate(figures.get("choices") or [], start=row + 2):
+        sheet.cell(line, 1, choice)
+    for column, width in enumerate([34, 12, 12, 12, 12, 10, 10, 12, 14], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
@@ -332,6 +356,41 @@ def bar_chart_svg(bars: list[tuple[str, float | None, float | None, bool | None]
     return "".join(out)
 
 
+def has_data(place: dict) -> bool:
+    """A region with at least one registered person (the annexes list only these)."""
+    return bool(place["figures"]["registered"]["value"])
+
+
+def pdf_levels(figures: dict) -> list[dict]:
+    """The levels the PDF's annexes show: the province's document stops at counties (the townships are in the
+    Excel file), and a level lists only the regions with data."""
+    levels = figures["levels"]
+    if figures["region"]["level"] == "province":
+        levels = [level for level in levels if level["level"] != "township"]
+    return [{**level, "regions": [p for p in level["regions"] if has_data(p)]} for level in levels]
+
+
+def document_frame(figures: dict, *, final: bool) -> dict:
+    """The official-document frame (GB/T 9704-2012 essentials) as strings: the issuing office's mark, the
+    document number, title, main recipients, date, the correction note and the 版记 (copied to, printed by)."""
+    from .writing import long_date
+
+    text, document = figures["text"], figures["document"]
+    dated = document.get("date")
+    correction = document.get("correction") or {}
+    return {
+        "mark": f"{document['office']}{text['document_suffix']}",
+        "office": document["office"],
+        "number": document["number"] if final and document.get("number") else text["unnumbered"],
+        "title": document["title"] + (f"（{text['corrected']}）" if correction else ""),
+        "recipients": document["recipients"],
+        "copy_to": document.get("copy_to") or "",
+        "date": long_date(dated) if final and dated else text["undated"],
+        "printed": f"{long_date(dated)}{text['printed']}" if final and dated else text["undated"],
+        "correction": correction,
+    }
+
+
 def pdf_context(figures: dict, *, final: bool) -> dict:
     """Everything the print template shows, as strings: no formatting is left to the template's locale."""
     text, labels, place = figures["text"], figures["labels"], figures["region"]
@@ -339,7 +398,8 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
 
     def row(code):
         figure, rate = place["figures"][code], code in rates
-        goal = figure.get("goal")
+        goal, previous = figure.get("goal"), figure.get("previous")
+        change = figure["value"] - previous if figure["value"] is not None and previous is not None else None
         return {
             "label": labels[code],
             "numerator": "" if figure["numerator"] is None else figure["numerator"],
@@ -351,6 +411,7 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
             "met": figure.get("met"),
             "met_text": show_met(figure.get("met"), text),
             "rank": show_rank(place.get("rank", {}).get(code)),
+            "change": show_gap(change, rate=True),
         }
 
     def bar(label, figure):
@@ -359,20 +420,15 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
     chart = bar_chart_svg(
         [bar(labels[code], place["figures"][code]) for code in figures["chart_rates"]], no_data=text["no_data"]
     )
-    first = figures["levels"][0] if figures["levels"] else None
-    chart_below = None
-    if first:
-        chart_below = bar_chart_svg(
-            [bar(child["name"], child["figures"]["control_rate"]) for child in first["regions"]],
-            no_data=text["no_data"],
-        )
+    shown = pdf_levels(figures)
+    columns_codes = PDF_LEVEL_COUNTS[:1] + PDF_LEVEL_RATES + PDF_LEVEL_COUNTS[1:]
     levels = []
-    for depth, level in enumerate(figures["levels"]):
+    for depth, level in enumerate(shown):
         rows = []
         for child in level["regions"]:
             met, assessed = targets_met(child, figures["codes"])
             cells = []
-            for code in PDF_LEVEL_COUNTS[:1] + PDF_LEVEL_RATES + PDF_LEVEL_COUNTS[1:]:
+            for code in columns_codes:
                 figure = child["figures"][code]
                 cells.append(
                     {"text": show_value(figure["value"], rate=code in rates, text=text), "met": figure.get("met")}
@@ -381,18 +437,20 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
             cells.append({"text": text["no_data"] if ratio is None else f"{ratio:.1f}", "met": child["staff"]["met"]})
             cells.append({"text": f"{met} / {assessed}" if assessed else "", "met": None})
             rows.append({"code": child["code"], "name": child["name"], "within": child["parent_name"], "cells": cells})
-        columns = [labels[code] for code in PDF_LEVEL_COUNTS[:1] + PDF_LEVEL_RATES + PDF_LEVEL_COUNTS[1:]]
         levels.append(
             {
                 "label": level["label"],
                 "within": depth > 0,
-                "columns": [*columns, text["ratio"], text["targets_met"]],
+                "columns": [*(labels[code] for code in columns_codes), text["ratio"], text["targets_met"]],
                 "rows": rows,
             }
         )
     finalised = figures.get("finalised") or {}
     if finalised:
         finalised = {"by": finalised["by"], "at": finalised["at"][:16].replace("T", " ")}
+    # The annexes, numbered: the indicators, the bases, staff and pairings, then one per level below.
+    annexes = [text["annex_indicators"], text["annex_bases"], text["annex_staff"]]
+    annexes += [f"{text['levels']} · {level['label']}" for level in levels]
     return {
         "draft": not final,
         "final": final,
@@ -403,14 +461,19 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
         "generated": _when(figures),
         "status": status_line(figures, final=final),
         "finalised": finalised,
-        "rows": [row(code) for code in figures["codes"]],
+        "document": document_frame(figures, final=final),
+        "body": figures.get("body") or [],
+        "choices": figures.get("choices") or [],
+        "annexes": annexes,
+        "township_detail": figures["region"]["level"] == "province" and len(levels) < len(figures["levels"]),
+        "rows": [row(code) for code in figures["codes"] if not code.endswith("_opened")],  # bases: their own table
         "chart": mark_safe(chart),  # noqa: S308 - built here from escaped labels and numbers
-        "chart_below": mark_safe(chart_below) if chart_below else None,  # noqa: S308 - as above
         "bases": [
             {
-                "label": base["label"],
+                "label": base.get("short_label", base["label"]),
                 "value": show_value(base["value"], rate=False, text=text),
                 "goal": "" if base["goal"] is None else f"{base['goal']:g}",
+                "short": "" if base["goal"] is None else f"{max(0, base['goal'] - (base['value'] or 0)):g}",
                 "met": base["met"],
                 "met_text": show_met(base["met"], text),
             }

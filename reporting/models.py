@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.access import Scope, ScopedQuerySet
-from sunshine.choices import OFFICES, Role
+from sunshine.choices import OFFICES, Level, Role
 from sunshine.models import Region, prefix_index
 
 
@@ -120,22 +120,102 @@ class Target(models.Model):
         return float(self.baseline_value) + share * (target - float(self.baseline_value)), True
 
 
+class IssuingOffice(models.Model):
+    """The office that issues a region's documents (发文机关), with the words of its documents' frame.
+
+    A region without a row uses ``IssuingOffice.default_for(region)``: "<region>禁毒委员会办公室", its numbers
+    prefixed "<short name>禁毒办", sent to the offices of the regions below it.
+    """
+
+    region = models.OneToOneField(Region, models.PROTECT, primary_key=True, related_name="+", verbose_name=_("region"))
+    name = models.CharField(_("issuing office"), max_length=100)
+    prefix = models.CharField(_("document number prefix"), max_length=30, help_text=_("e.g. 黔禁毒办"))
+    recipients = models.CharField(_("main recipients"), max_length=200)
+    copy_to = models.CharField(_("copied to"), max_length=300, blank=True)
+
+    # Configuration, not personal data: kept by the system administrator in Django admin.
+
+    class Meta:
+        verbose_name = _("issuing office")
+        verbose_name_plural = _("issuing offices")
+
+    def __str__(self):
+        return self.name
+
+    # The province's short name (简称) is the document-number prefix the committee uses: 黔.
+    SHORT_NAMES = {"贵州省": "黔"}
+    SUFFIXES = ("布依族苗族自治州", "苗族侗族自治州", "自治州", "自治县", "特区", "新区", "省", "市", "州", "县", "区")
+    RECIPIENTS = {
+        Level.PROVINCE: "各市（州）禁毒委员会办公室",
+        Level.PREFECTURE: "各县（市、区）禁毒委员会办公室",
+        Level.COUNTY: "各乡（镇、街道）禁毒工作办公室",
+    }
+
+    @classmethod
+    def default_for(cls, region: Region) -> "IssuingOffice":
+        short = cls.SHORT_NAMES.get(region.name)
+        if short is None:
+            short = next((region.name[: -len(s)] for s in cls.SUFFIXES if region.name.endswith(s)), region.name)
+        return cls(
+            region=region,
+            name=f"{region.name}禁毒委员会办公室",
+            prefix=f"{short}禁毒办",
+            recipients=cls.RECIPIENTS.get(Level(region.level), ""),
+        )
+
+    @classmethod
+    def of(cls, region: Region) -> "IssuingOffice":
+        return cls.objects.filter(region=region).first() or cls.default_for(region)
+
+
+class DocumentNumber(models.Model):
+    """A number an issuing office gave out: its yearly sequence of documents (发文字号) or of bulletin issues
+    (第 N 期). ``key`` names what was numbered, so numbering the same thing again gives the same number."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("document number")
+        BULLETIN = "bulletin", _("bulletin issue")
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("issuing region"))
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["region", "kind", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "year", "number"], name="one_number_per_sequence"),
+            models.UniqueConstraint(fields=["region", "kind", "key"], name="one_number_per_document"),
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.kind} {self.year}-{self.number}"
+
+
 class AssessmentReport(models.Model):
     """A finalised assessment report (考核) of a region for a year (DESIGN §5): frozen.
 
     ``figures`` is everything the report shows, as computed by ``reporting.assessment.assessment_figures``
-    when a provincial officer finalised it (plus the notes and who finalised it); the Excel and PDF files are
-    regenerated from it, byte for byte, and their SHA-256 are kept to prove it. Later changes to the records
-    or the snapshots do not change a finalised report. Drafts are never stored: they are computed afresh.
+    when a provincial officer finalised it (plus the notes, who finalised it and its document number); the Excel
+    and PDF files are regenerated from it, byte for byte, and their SHA-256 are kept to prove it. Later changes
+    to the records or the snapshots do not change a finalised report. Drafts are never stored.
+
+    A corrected version (更正版) is a new row with the next ``version`` and a required ``reason``; the one it
+    replaces stays, with ``superseded_at`` set. Only one version of a region's year is in force.
     """
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    reason = models.TextField(_("reason for the correction"), blank=True)
     figures = models.JSONField(_("figures"))
     snapshot_date = models.DateField(_("figures as of"))
     notes = models.TextField(_("notes"), blank=True)
     finalised_by = models.ForeignKey("sunshine.User", models.PROTECT, related_name="+", verbose_name=_("finalised by"))
     finalised_at = models.DateTimeField(_("finalised at"))
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
     sha256_xlsx = models.CharField(_("SHA-256 of the Excel file"), max_length=64)
     sha256_pdf = models.CharField(_("SHA-256 of the PDF file"), max_length=64)
 
@@ -144,14 +224,25 @@ class AssessmentReport(models.Model):
     scope = Scope(path="region", read=OFFICES, edit={Role.PROVINCE_OFFICER})
 
     class Meta:
-        ordering = ["-year", "region"]
+        ordering = ["-year", "region", "-version"]
         verbose_name = _("assessment report")
         verbose_name_plural = _("assessment reports")
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_final_assessment_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "version"], name="one_assessment_version"),
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_assessment_in_force",
+            ),
+        ]
         indexes = [prefix_index("region", "assessment_region_prefix")]
 
     def __str__(self):
-        return f"{self.region_id} {self.year}"
+        return f"{self.region_id} {self.year} v{self.version}"
 
     def sha256(self, fmt: str) -> str:
         return {"xlsx": self.sha256_xlsx, "pdf": self.sha256_pdf}[fmt]
+
+    @property
+    def document_number(self) -> str:
+        return (self.figures.get("document") or {}).get("number", "")

@@ -3,7 +3,8 @@ import io
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from sunshine.choices import CODE_LENGTH, OFFICES, Level
 from sunshine.models import Region, User
 
 from .indicators import CODES, RATES, abstinent_clocks, region_figures
-from .models import IndicatorSnapshot, Pairing, Target
+from .models import DocumentNumber, IndicatorSnapshot, Pairing, Target
 
 
 @transaction.atomic
@@ -177,6 +178,26 @@ def assess(*, value: float | None, target: Target | None, day: dt.date) -> dict:
         return {"value": value, "goal": None, "derived": False, "gap": None, "met": None}
     goal, derived = target.goal_on(day)
     return {"value": value, "goal": goal, "derived": derived, "gap": value - goal, "met": value >= goal}
+
+
+def document_number_take(*, region: Region, kind: str, year: int, key: str) -> tuple[int, int]:
+    """The (year, number) of the document ``key`` in the issuing office's yearly sequence of ``kind``: the
+    number it already has, or the next one of ``year``. Two offices numbering at once: the unique constraint
+    refuses the second, which takes the following number."""
+    for _attempt in range(10):
+        found = DocumentNumber.objects.filter(region=region, kind=kind, key=key).values_list("year", "number").first()
+        if found:
+            return found
+        taken = DocumentNumber.objects.filter(region=region, kind=kind, year=year).aggregate(n=Max("number"))["n"]
+        try:
+            with transaction.atomic():
+                row = DocumentNumber.objects.create(
+                    region=region, kind=kind, year=year, number=(taken or 0) + 1, key=key
+                )
+        except IntegrityError:
+            continue
+        return row.year, row.number
+    raise RuntimeError(f"no free number for {key}")
 
 
 def seal_records(*, day: dt.date) -> tuple[int, int]:

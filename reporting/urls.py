@@ -12,7 +12,6 @@ urlpatterns = [
     path("bulletin/pdf/", views_bulletin.BulletinView.as_view(pdf=True), name="bulletin_pdf"),
     path("assessment/", views_assessment.AssessmentView.as_view(), name="assessment"),
     path("assessment/export/", views_assessment.AssessmentView.as_view(action="export"), name="assessment_export"),
-    path(
-        "assessment/finalise/", views_assessment.AssessmentView.as_view(action="finalise"), name="assessment_finalise"
-    ),
+    path("assessment/finalise/", views_assessment.FinaliseView.as_view(), name="assessment_finalise"),
+    path("assessment/<int:pk>/correct/", views_assessment.CorrectView.as_view(), name="assessment_correct"),
 ]

@@ -9,7 +9,7 @@ from cases.models import Person
 from cases.views import ServiceFormView
 
 from .forms import PairingForm
-from .indicators import PERSON_CONDITIONS, drill_down, drill_down_sealed
+from .indicators import LABELS, PERSON_CONDITIONS, drill_down, drill_down_sealed
 from .models import IndicatorSnapshot, Pairing
 from .services import pairing_save
 
@@ -49,8 +49,19 @@ class PairingFormView(ServiceFormView):
         return "reporting:pairing_list"
 
 
+# For a rate, the persons of the denominator who are not in the numerator: the list a reviewer acts on.
+COMPLEMENTS = {
+    "control_rate": gettext_lazy("Not under control (current, no measure)"),
+    "whereabouts_rate": gettext_lazy("Whereabouts unknown (lost)"),
+    "consolidation_rate": gettext_lazy("Not yet abstinent three years"),
+    "placement_rate": gettext_lazy("Not placed (under CD/CR, no placement)"),
+    "placement_rate_urban": gettext_lazy("Not placed (under CD/CR, no placement)"),
+}
+
+
 class DrillDownView(LoginRequiredMixin, TemplateView):
-    """The persons behind a figure: its numerator and its denominator, within the viewer's scope."""
+    """The persons behind a figure: its numerator, its denominator and, for a rate, the complement (the
+    denominator's persons outside the numerator: 未管控, 未安置 ...), within the viewer's scope."""
 
     template_name = "reporting/drill_down.html"
     shown = 500  # per list; the counts are always complete
@@ -60,7 +71,12 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
         snapshot = get_object_or_404(
             IndicatorSnapshot.objects.visible_to(user).select_related("region"), pk=self.kwargs["pk"]
         )
-        context = {**super().get_context_data(**kwargs), "snapshot": snapshot, "person_based": False}
+        context = {
+            **super().get_context_data(**kwargs),
+            "snapshot": snapshot,
+            "label": LABELS.get(snapshot.indicator, snapshot.indicator),
+            "person_based": False,
+        }
         if snapshot.indicator not in PERSON_CONDITIONS:
             return context
         numerator, denominator = drill_down(
@@ -70,14 +86,18 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
             day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
         )
         persons = Person.objects.visible_to(user).select_related("township")
+        sealed_numerator, sealed_denominator = sealed
+        lists = [(_("Numerator"), numerator, sealed_numerator), (_("Denominator"), denominator, sealed_denominator)]
+        if denominator is not None and snapshot.indicator in COMPLEMENTS:
+            counted = set(numerator)
+            hidden = None if sealed_denominator is None else sealed_denominator - sealed_numerator
+            lists.insert(0, (COMPLEMENTS[snapshot.indicator], [pk for pk in denominator if pk not in counted], hidden))
         return {
             **context,
             "person_based": True,
             "lists": [
                 (label, len(ids), persons.filter(pk__in=ids[: self.shown]), hidden)
-                for label, ids, hidden in zip(
-                    (_("Numerator"), _("Denominator")), (numerator, denominator), sealed, strict=True
-                )
+                for label, ids, hidden in lists
                 if ids is not None
             ],
         }

@@ -17,8 +17,10 @@ from sunshine.choices import OFFICES
 from sunshine.jobs import job_start
 
 from .assessment import (
+    CORRECT_JOB,
     EXPORT_JOB,
     FINALISE_JOB,
+    assessment_correct_check,
     assessment_figures,
     assessment_final,
     assessment_finalise_check,
@@ -47,6 +49,15 @@ class ExportForm(YearForm):
 class FinaliseForm(YearForm):
     notes = forms.CharField(
         label=gettext_lazy("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CorrectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Give the reason for the correction.")},
     )
 
 
@@ -134,7 +145,7 @@ class AssessmentView(LoginRequiredMixin, View):
             .filter(AssessmentReport.scope.condition(region.code))
             .select_related("region", "finalised_by")
             .defer("figures")[:50]
-        )
+        )  # every version, superseded ones included: the history
         initial = {"year": year}
         context = {
             "region": region,
@@ -144,6 +155,7 @@ class AssessmentView(LoginRequiredMixin, View):
             "preview": preview,
             "problem": problem,
             "finals": finals,
+            "may_correct": AssessmentReport.scope.may_edit(user),
             "may_finalise": AssessmentReport.scope.may_edit(user)
             and report is None
             and year is not None
@@ -153,3 +165,76 @@ class AssessmentView(LoginRequiredMixin, View):
             "finalise_form": finalise_form or FinaliseForm(initial=initial),
         }
         return render(self.request, self.template_name, context)
+
+
+class FinaliseView(AssessmentView):
+    """GET: the confirmation page of finalising ``?region=&year=``: what will be frozen (the figures of 31
+    December, the issuing office, the notes to add). POST: finalising starts as a background job. Provincial
+    officers only."""
+
+    action = "finalise"
+    confirm_template = "reporting/assessment_confirm.html"
+
+    def get(self, request):
+        region = self.region(request.GET.get("region"))
+        form = FinaliseForm({"year": request.GET.get("year")})
+        problem, figures = None, None
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            try:
+                assessment_finalise_check(user=request.user, region=region, year=year)
+                figures = assessment_figures(region=region, year=year, depth=1)
+            except ValidationError as error:
+                problem = " ".join(error.messages)
+        else:
+            problem = " ".join(message for messages in form.errors.values() for message in messages)
+        context = {
+            "region": region,
+            "year": form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None,
+            "preview": pdf_context(figures, final=False) if figures else None,
+            "problem": problem,
+            "form": FinaliseForm(initial={"year": request.GET.get("year")}),
+        }
+        return render(request, self.confirm_template, context)
+
+
+class CorrectView(LoginRequiredMixin, View):
+    """A corrected version (更正版) of a finalised report: GET the confirmation page (the version in force, its
+    checksums, the reason to give); POST starts the job. Provincial officers; a report outside their reach, or one
+    already superseded, answers 404."""
+
+    template_name = "reporting/assessment_correct.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.report = get_object_or_404(
+            AssessmentReport.objects.editable_by(request.user).filter(superseded_at=None).select_related("region"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return self.page(CorrectForm())
+
+    def post(self, request, pk):
+        form = CorrectForm(request.POST)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            try:
+                assessment_correct_check(user=request.user, report=self.report, reason=reason)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                job = job_start(
+                    user=request.user,
+                    kind=CORRECT_JOB,
+                    title=_("Corrected version of the assessment of %(region)s for %(year)s")
+                    % {"region": self.report.region.name, "year": self.report.year},
+                    params={"report": self.report.pk, "reason": reason, "language": translation.get_language()},
+                )
+                return redirect("job_detail", pk=job.pk)
+        return self.page(form)
+
+    def page(self, form):
+        return render(self.request, self.template_name, {"report": self.report, "form": form})

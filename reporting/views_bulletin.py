@@ -5,17 +5,15 @@ import datetime as dt
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from sunshine.audit import audit_event
-from sunshine.models import AuditEntry
-from sunshine.pdf import render_pdf
+from sunshine.jobs import job_start
 
-from .bulletin import BULLETIN_ROLES, bulletin, latest_month
+from .bulletin import BULLETIN_ROLES, PDF_JOB, bulletin, bulletin_issue, latest_month
 from .services import report_regions
 
 FIRST_MONTH, LAST_MONTH = dt.date(2000, 1, 1), dt.date(2099, 12, 1)
@@ -45,10 +43,13 @@ class BulletinForm(forms.Form):
 
 class BulletinView(LoginRequiredMixin, View):
     """A region's bulletin for a month (?region=&month=YYYY-MM): by default the officer's own region and the
-    latest complete month with figures. Another region than theirs or one below it answers 404."""
+    latest complete month with figures. Another region than theirs or one below it answers 404.
+
+    The PDF route (POST region, month) prints it in the background (``reporting.bulletin.run_bulletin_pdf``): the
+    job numbers the issue (第 N 期) and its page offers the file."""
 
     template_name = "reporting/bulletin.html"
-    pdf = False  # the PDF route: the same bulletin, printed
+    pdf = False  # the PDF route
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -58,30 +59,29 @@ class BulletinView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        user = request.user
+        return self.show(request.GET)
+
+    def post(self, request):
+        if not self.pdf:
+            return HttpResponseNotAllowed(["GET"])
+        return self.show(request.POST)
+
+    def show(self, data):
+        user = self.request.user
         regions = report_regions(user)
-        region = get_object_or_404(regions, code=request.GET.get("region") or user.region_id)
-        month = request.GET.get("month") or f"{latest_month(user=user, region=region):%Y-%m}"
+        region = get_object_or_404(regions, code=data.get("region") or user.region_id)
+        month = data.get("month") or f"{latest_month(user=user, region=region):%Y-%m}"
         form = BulletinForm({"region": region.code, "month": month}, regions=regions)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(self.request, self.template_name, {"form": form}, status=400)
         found = bulletin(user=user, region=region, month=form.cleaned_data["month"])
-        if self.pdf and found.has_data:
-            return self.pdf_response(found)
-        return render(request, self.template_name, {"form": form, "bulletin": found})
-
-    def pdf_response(self, found):
-        """The PDF, audited as an export. A month without figures gets the page saying so, never an empty PDF."""
-        request = self.request
-        content = render_pdf("reporting/print/bulletin.html", {"bulletin": found}, request=request)
-        month = f"{found.month:%Y-%m}"
-        audit_event(
-            request.user,
-            event=AuditEntry.Event.EXPORT,
-            actor=request.user,
-            request=request,
-            detail={"export": "bulletin", "region": found.region.code, "month": month, "format": "pdf"},
-        )
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(True, f"通报-{found.region.code}-{month}.pdf")
-        return response
+        if self.pdf and found.has_data and data.get("month"):  # printing names its month; else the page
+            job = job_start(
+                user=user,
+                kind=PDF_JOB,
+                title=_("Bulletin of %(region)s for %(month)s (PDF)") % {"region": region.name, "month": month},
+                params={"region": region.code, "month": f"{found.month:%Y-%m}", "language": get_language()},
+            )
+            return redirect("job_detail", pk=job.pk)
+        issue = bulletin_issue(region=region, month=found.month) if found.has_data else None
+        return render(self.request, self.template_name, {"form": form, "bulletin": found, "issue": issue})

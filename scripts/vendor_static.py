@@ -24,6 +24,13 @@ RECORD = VENDOR / "VERSIONS.json"
 PACKAGES = [
     ("htmx.org", "2.0.11", ["dist/htmx.min.js", "LICENSE"], "htmx"),
     ("echarts", "5.6.0", ["dist/echarts.min.js", "LICENSE"], "echarts"),
+    # The field app's service worker: workbox-sw loads the modules it needs from the same folder.
+    ("workbox-sw", "7.4.1", ["build/workbox-sw.js", "LICENSE"], "workbox"),
+    ("workbox-core", "7.4.1", ["build/workbox-core.prod.js"], "workbox"),
+    ("workbox-routing", "7.4.1", ["build/workbox-routing.prod.js"], "workbox"),
+    ("workbox-strategies", "7.4.1", ["build/workbox-strategies.prod.js"], "workbox"),
+    # IndexedDB with promises (the field app's caseload copy and outbox).
+    ("idb", "8.0.4", ["build/umd.js", "LICENSE"], "idb"),
 ]
 
 

@@ -13,8 +13,10 @@ class SunshineConfig(AppConfig):
         from . import audit  # noqa: F401  (connects the login receivers)
         from .models import User
         from .services import tokens_revoke_on_lockout
+        from .validators import install_date_validators
 
         user_locked_out.connect(tokens_revoke_on_lockout, dispatch_uid="tokens_revoke_on_lockout")
+        install_date_validators()
 
         # Staff accounts: who changed whose role, region or status (never the password hash).
         auditlog.register(User, exclude_fields=["password", "last_login"])

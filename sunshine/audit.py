@@ -4,8 +4,10 @@ Model creates, updates and deletes are written by django-auditlog for the regist
 module writes the rest into the same log (``AuditEntry``), with who, when, what and from where.
 """
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .access import lawful_grants
 from .models import AuditEntry, User
@@ -39,6 +41,38 @@ def audit_event(instance, *, event: str, actor: User | None, request=None, detai
         changes=None,
         serialized_data=None,
     )
+
+
+def registration_probe_record(*, user: User, elsewhere: int, seen: int = 0, source: str, request=None) -> None:
+    """Record that ``user`` was told ID numbers are already registered (issue 12: registration probing).
+
+    ``seen`` answers named persons the user may open; ``elsewhere`` answers disclosed only that someone is
+    registered outside the user's reach, which is what a prober collects. When a user's ``elsewhere`` answers
+    of the day pass ``settings.REGISTRATION_PROBE_LIMIT``, one alert entry a day is written for the county
+    office (stamped with the user's region: county, prefecture and provincial officers see it).
+    Call it outside the transaction that refused the registration, or the entry is rolled back with it.
+    """
+    audit_event(user, event=AuditEntry.Event.PROBE, actor=user, request=request,
+                detail={"elsewhere": elsewhere, "seen": seen, "source": source})  # fmt: skip
+    if not elsewhere:
+        return
+    today = timezone.localdate()
+    mine = AuditEntry.objects.filter(object_pk=str(user.pk), content_type__model="user", timestamp__date=today)
+    answers = sum(
+        (entry or {}).get("elsewhere", 0)
+        for entry in mine.filter(event=AuditEntry.Event.PROBE, actor=user).values_list("additional_data", flat=True)
+    )
+    limit = settings.REGISTRATION_PROBE_LIMIT
+    if answers > limit and not mine.filter(event=AuditEntry.Event.PROBE_ALERT).exists():
+        audit_event(user, event=AuditEntry.Event.PROBE_ALERT, actor=None, request=request,
+                    detail={"elsewhere": answers, "limit": limit, "day": today.isoformat()})  # fmt: skip
+
+
+def probe_alerts(*, user: User, since) -> list[AuditEntry]:
+    """The registration-probing alerts of the viewer's region since a day (offices; nobody else reads the log)."""
+    entries = AuditEntry.objects.visible_to(user).filter(event=AuditEntry.Event.PROBE_ALERT, timestamp__date__gte=since)
+    entries = entries.select_related("region")
+    return list(entries.order_by("-timestamp")[:20])
 
 
 def lawful_grant(instance, actor) -> int | None:

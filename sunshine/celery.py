@@ -17,6 +17,8 @@ app.conf.beat_schedule = {
     "reap-jobs": {"task": "sunshine.tasks.reap_jobs", "schedule": 15.0},  # 3 x JOB_HEARTBEAT_SECONDS
     "late-report-alerts": {"task": "cases.tasks.raise_late_report_alerts", "schedule": crontab(hour=1, minute=0)},
     "indicators": {"task": "reporting.tasks.compute_indicators", "schedule": crontab(hour=2, minute=0)},
+    "purge-tokens": {"task": "sunshine.tasks.purge_tokens", "schedule": crontab(hour=3, minute=30)},
+    "outcomes": {"task": "outcomes.tasks.compute_outcomes", "schedule": crontab(hour=3, minute=0)},
     # just after midnight: a file is sealed on the first day its person counts as abstinent three years
     "seal-records": {"task": "reporting.tasks.seal_records", "schedule": crontab(hour=0, minute=5)},
 }

@@ -23,7 +23,8 @@ _RECENT_ENTRIES = 20  # how far back in the audit log the other users' changes a
 class Versioned(models.Model):
     """A record with a version: saving a change based on an older version is refused."""
 
-    version = models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
+    # db_default too: bulk loads that name their columns (bench, seed) leave it out
+    version = models.PositiveIntegerField(gettext_lazy("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 # Pages an authenticated but not yet verified user may reach: the second-factor pages themselves,
 # sign-out, language switching and static files.
@@ -59,5 +60,39 @@ class JobsUnavailableMiddleware:
         from .jobs import JobsUnavailable
 
         if isinstance(exception, JobsUnavailable):
-            return render(request, "sunshine/unavailable.html", {"message": str(exception)}, status=503)
+            context = {"title": _("Service unavailable"), "message": str(exception)}
+            return render(request, "sunshine/message.html", context, status=503)
         return None
+
+
+class HostileInputMiddleware:
+    """Refuses a query string holding a NUL character (400, with a message): PostgreSQL cannot compare text with
+    one, and ``?q=``, ``?region=`` and the like are read by many views before any form sees them. Form fields
+    refuse NUL themselves, with a message on the field. Also sets the Content-Security-Policy: our own (vendored)
+    scripts only and no inline script, so injected markup cannot run."""
+
+    CSP = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",  # style attributes, and the styles ECharts and htmx set
+            "img-src 'self' data:",  # the two-factor QR code
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
+            message = _("The address holds a NUL character, which is not allowed.")
+            context = {"title": _("Bad request"), "message": message}
+            response = render(request, "sunshine/message.html", context, status=400)
+        else:
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.CSP)
+        return response

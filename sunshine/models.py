@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from knox.models import AbstractAuthToken
+from knox.models import AbstractAuthToken, AuthTokenManager
 
 from .access import Scope, ScopedQuerySet, township_code_of
 from .choices import AUDIT_READERS, CODE_LENGTH, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, Role
@@ -161,6 +162,30 @@ class User(AbstractUser):
         return salted_hmac("sunshine.ApiToken", state, algorithm="sha256").hexdigest()
 
 
+class StaffPeriod(models.Model):
+    """A span of time an account held one role in one region (DESIGN §4, staff ratio of a past year).
+
+    ``sunshine.services.staff_save`` closes the open period when the role or region changes or the account
+    is deactivated, and opens a new one for an active account, so a past date's worker count is read from
+    these rows, not from the accounts as they are today. ``ended_on`` is the first day it no longer held.
+    """
+
+    user = models.ForeignKey("User", models.CASCADE, related_name="periods")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, related_name="+")
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "started_on"]
+        verbose_name = _("staff period")
+        verbose_name_plural = _("staff periods")
+        indexes = [prefix_index("region", "staff_period_region_prefix")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.role} {self.region_id} {self.started_on}–{self.ended_on or ''}"
+
+
 class AuditEntryManager(LogEntryManager.from_queryset(ScopedQuerySet)):
     def log_create(self, instance, force_log=False, **kwargs):
         """Stamp every entry with the township (or region) the record belongs to, for scoping."""
@@ -187,6 +212,8 @@ class AuditEntry(AbstractLogEntry):
         EXPORT = "export", _("exported")
         LOGIN = "login", _("signed in")
         LOGIN_FAILED = "login_failed", _("failed sign-in")
+        PROBE = "probe", _("told an ID number is registered")
+        PROBE_ALERT = "probe_alert", _("many registration checks")
 
     region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, db_index=False, related_name="+")
     event = models.CharField(_("event"), max_length=16, choices=Event.choices, db_index=True)
@@ -208,6 +235,21 @@ _ACTION_EVENTS = {
 }
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def live_for(self, user: "User") -> "ApiTokenQuerySet":
+        """The user's tokens that still work (the same rule as ``ApiToken.is_valid_for``, in SQL)."""
+        if not user.is_active:
+            return self.none()
+        tokens = self.filter(user=user, stamp=user.token_stamp(), expiry__gt=timezone.now())
+        if settings.REQUIRE_2FA and user.needs_two_factor:
+            tokens = tokens.filter(two_factor=True)
+        return tokens.order_by("-created")
+
+
+class ApiTokenManager(AuthTokenManager.from_queryset(ApiTokenQuerySet)):
+    pass
+
+
 class ApiToken(AbstractAuthToken):
     """An API token (django-rest-knox keeps only its hash; its ``expiry`` moves 8 hours past each use,
     up to 30 days after issue). It is valid only while the account still has the ``stamp`` it was
@@ -219,6 +261,8 @@ class ApiToken(AbstractAuthToken):
     two_factor = models.BooleanField(_("issued after a second factor"), default=False)
     client = models.CharField(_("client"), max_length=200, blank=True)
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    objects = ApiTokenManager()
 
     class Meta:
         verbose_name = _("API token")
@@ -287,3 +331,24 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class OneTimeKey(models.Model):
+    """A one-time id (UUID) made by the client for a creating request, and the row that request created.
+
+    The key is written in the same transaction as the row, so a resent form, API call or offline record
+    finds it and creates nothing (see ``sunshine.once``). A key belongs to the account that used it.
+    """
+
+    key = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(User, models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("one-time id")
+        verbose_name_plural = _("one-time ids")
+
+    def __str__(self):
+        return str(self.key)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "placement",
     "welfare",
     "reporting",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "sunshine.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sunshine.middleware.HostileInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -181,6 +183,8 @@ SPECTACULAR_SETTINGS = {
 
 # Audit log (django-auditlog) with our own entry model that records the region of each event.
 AUDITLOG_LOGENTRY_MODEL = "sunshine.AuditEntry"
+# More "registered elsewhere" answers than this to one user in one day alert the county office (issue 12).
+REGISTRATION_PROBE_LIMIT = env.int("REGISTRATION_PROBE_LIMIT", default=20)
 AUDITLOG_INCLUDE_ALL_MODELS = False
 # django-auditlog's migrations create its own LogEntry table even when the model is swapped out; that
 # unused table would only block database flushes, so the app runs without migrations.

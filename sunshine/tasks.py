@@ -41,3 +41,11 @@ def reap_jobs() -> int:
     from .jobs import jobs_reap
 
     return jobs_reap()
+
+
+@shared_task(name="sunshine.tasks.purge_tokens")
+def purge_tokens() -> int:
+    """Scheduled by beat every night: drop API tokens that can no longer be used."""
+    from .services import tokens_purge
+
+    return tokens_purge()

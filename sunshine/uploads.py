@@ -42,7 +42,7 @@ class Bounds:
 
     sheets: int = 20
     unzipped_bytes: int = 400 * 2**20
-    cells: int = 12_000_000
+    cells: int = 4_500_000  # about 1.3 GB at the peak of the read (bench/upload_memory.py)
     text_bytes: int = 300 * 2**20
 
 

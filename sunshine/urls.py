@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cases import views as cases_views
 from cases.api.urls import urlpatterns as cases_api
 from cases.urls import urlpatterns as cases_urls
+from outcomes.api.urls import urlpatterns as outcomes_api
+from outcomes.urls import urlpatterns as outcomes_urls
 from placement.api.urls import urlpatterns as placement_api
 from placement.urls import urlpatterns as placement_urls
 from reporting.api.urls import urlpatterns as reporting_api
@@ -19,7 +21,7 @@ from .api.urls import urlpatterns as core_api
 
 # One API namespace ("api") assembled here, at the project level, so that the core never imports
 # the apps above it.
-api_urls = ([*core_api, *cases_api, *training_api, *placement_api, *welfare_api, *reporting_api], "api")
+api_urls = ([*core_api, *cases_api, *training_api, *placement_api, *welfare_api, *reporting_api, *outcomes_api], "api")
 
 urlpatterns = [
     path("", cases_views.HomeView.as_view(), name="home"),
@@ -41,6 +43,7 @@ urlpatterns = [
     path("placement/", include((placement_urls, "placement"))),
     path("welfare/", include((welfare_urls, "welfare"))),
     path("reporting/", include((reporting_urls, "reporting"))),
+    path("outcomes/", include((outcomes_urls, "outcomes"))),
     path("api/v1/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

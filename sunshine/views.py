@@ -28,7 +28,7 @@ from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
 from .jobs import broker_available, progress_context
-from .models import AuditEntry, Job, User, WorkerHeartbeat
+from .models import ApiToken, AuditEntry, Job, User, WorkerHeartbeat
 from .services import staff_save, token_revoke
 
 RECOVERY_CODE_COUNT = 10
@@ -181,7 +181,7 @@ class TokenListView(LoginRequiredMixin, ListView):
     template_name = "sunshine/token_list.html"
 
     def get_queryset(self):
-        return self.request.user.auth_token_set.order_by("-created")
+        return ApiToken.objects.live_for(self.request.user)
 
 
 class TokenRevokeView(LoginRequiredMixin, View):

@@ -16,7 +16,7 @@ from cases.models import (
     Visit,
 )
 from cases.services import pinyin_initials
-from sunshine.models import User
+from sunshine.models import StaffPeriod, User
 
 PASSWORD = "Sunshine-test-2011"
 
@@ -40,8 +40,12 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
+        """Saved, with one open period of service from ``_save__from`` (2000-01-01 unless given)."""
         if create:
             obj.save()
+            if obj.is_active and not obj.periods.exists():
+                started = kwargs.get("from") or dt.date(2000, 1, 1)
+                StaffPeriod.objects.create(user=obj, role=obj.role, region_id=obj.region_id, started_on=started)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

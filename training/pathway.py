@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cases.pathway import TRAINING, register_fact_source
 from cases.timeline import Entry, register_timeline_source
 from cases.views import register_person_section
+from sunshine.access import may
 from sunshine.choices import Role
 
 from .choices import EnrolmentStatus
@@ -65,6 +66,6 @@ def training_section(person, user) -> dict:
     return {
         "template": "training/person_section.html",
         "enrolments": Enrolment.objects.visible_to(user).filter(person=person).select_related("course"),
-        "can_enrol": Enrolment.scope.may_edit(user) and user.role != Role.DEPARTMENT_STAFF,
+        "can_enrol": may(user, "add", Enrolment) and user.role != Role.DEPARTMENT_STAFF,
         "person": person,
     }

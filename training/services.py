@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure, ensure_editable, within_region
+from sunshine.access import ensure, ensure_editable, may, within_region
 from sunshine.choices import Level
 from sunshine.models import User
 
@@ -27,7 +27,7 @@ def _ensure_course_editable(user: User, course: Course) -> None:
 @transaction.atomic
 def course_save(*, user: User, course: Course) -> Course:
     """Create or change a course of a county within the user's region (county office, HR department)."""
-    if not Course.scope.may_edit(user):
+    if not may(user, "add", Course):
         raise PermissionDenied
     if course.pk:
         _ensure_course_editable(user, course)
@@ -61,7 +61,7 @@ def enrolment_create(*, user: User, person: Person, course: Course, enrolled_on:
     A course of the person's own county takes the enrolment at once; one of another county waits for
     the approval of the person's county office (``enrolment_approve``).
     """
-    if not Enrolment.scope.may_edit(user) or not Person.objects.editable_by(user).filter(pk=person.pk).exists():
+    if not may(user, "add", Enrolment) or not Person.objects.editable_by(user).filter(pk=person.pk).exists():
         raise PermissionDenied
     errors = {}
     if Enrolment.objects.filter(person=person, course=course).exists():

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from cases.models import Person
 from cases.views import ServiceFormView
-from sunshine.access import ensure_editable
+from sunshine.access import ensure_editable, may
 from sunshine.choices import Role
 
 from . import services
@@ -36,7 +36,7 @@ class CourseListView(LoginRequiredMixin, ListView):
             **super().get_context_data(**kwargs),
             "filters": self.filters,
             "query": query.urlencode(),
-            "can_manage": Course.scope.may_edit(user),
+            "can_manage": may(user, "add", Course),
             "awaiting": enrolments_awaiting(user=user)[:50] if user.role == Role.COUNTY_OFFICER else [],
         }
 
@@ -58,8 +58,8 @@ class CourseDetailView(LoginRequiredMixin, DetailView):
             **super().get_context_data(**kwargs),
             "enrolments": enrolments,
             "can_edit": Course.objects.editable_by(user).filter(pk=course.pk).exists(),
-            "can_record": Enrolment.scope.may_edit(user),
-            "can_open_persons": Person.scope.may_read(user),
+            "can_record": may(user, "add", Enrolment),
+            "can_open_persons": may(user, "view", Person),
             "is_county": user.role == Role.COUNTY_OFFICER,
         }
 
@@ -76,7 +76,7 @@ class CourseFormView(ServiceFormView):
     def get_object(self):
         if "pk" in self.kwargs:
             return get_object_or_404(Course.objects.editable_by(self.request.user), pk=self.kwargs["pk"])
-        if not Course.scope.may_edit(self.request.user):
+        if not may(self.request.user, "add", Course):
             raise PermissionDenied
         return Course()
 
@@ -96,7 +96,7 @@ class EnrolmentCreateView(ServiceFormView):
     def get_object(self):
         user = self.request.user
         person = get_object_or_404(Person.objects.visible_to(user).select_related("township"), pk=self.kwargs["pk"])
-        if not Enrolment.scope.may_edit(user):
+        if not may(user, "add", Enrolment):
             raise PermissionDenied
         ensure_editable(user, person)
         return person
@@ -110,8 +110,10 @@ class EnrolmentCreateView(ServiceFormView):
     def get_initial(self):
         return {"enrolled_on": dt.date.today()}
 
+    one_time = True
+
     def run(self, form):
-        services.enrolment_create(user=self.request.user, person=self.object, **form.cleaned_data)
+        self.created = services.enrolment_create(user=self.request.user, person=self.object, **form.cleaned_data)
         return f"{self.object.get_absolute_url()}#timeline"
 
 
@@ -123,7 +125,7 @@ class EnrolmentMixin:
         return get_object_or_404(enrolments, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_open_persons": Person.scope.may_read(self.request.user)}
+        return {**super().get_context_data(**kwargs), "can_open_persons": may(self.request.user, "view", Person)}
 
 
 class EnrolmentProgressView(EnrolmentMixin, ServiceFormView):

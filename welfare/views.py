@@ -35,7 +35,7 @@ class BenefitListView(LoginRequiredMixin, ListView):
             **super().get_context_data(**kwargs),
             "filter": self.filterset,
             "can_decide": may(user, "decide", Benefit),
-            "opens_persons": Person.scope.may_read(user),  # civil-affairs staff see benefits, not person files
+            "opens_persons": may(user, "view", Person),  # civil-affairs staff see benefits, not person files
         }
 
 
@@ -57,8 +57,10 @@ class BenefitApplyView(ServiceFormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "person": self.object}
 
+    one_time = True
+
     def run(self, form):
-        services.benefit_apply(user=self.request.user, person=self.object, **form.cleaned_data)
+        self.created = services.benefit_apply(user=self.request.user, person=self.object, **form.cleaned_data)
         return f"{self.object.get_absolute_url()}#timeline"
 
 

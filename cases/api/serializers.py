@@ -105,7 +105,31 @@ def record_serializer(model_class, record_fields):
 
 
 VisitSerializer = record_serializer(Visit, ["visited_on", "kind", "visitors", "findings", "whereabouts_confirmed"])
-UrineTestSerializer = record_serializer(UrineTest, ["tested_on", "kind", "result", "substance"])
+
+
+class UrineTestSerializer(RecordSerializer):
+    """A urine test, saved as the online form saves it: a positive one may record the drug-use finding too."""
+
+    record_finding = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text="Positive: also record the drug-use finding"
+    )
+
+    class Meta:
+        model = UrineTest
+        fields = ["id", "person", "tested_on", "kind", "result", "substance", "record_finding", "recorded_by"]
+
+    def save(self, **kwargs):
+        data = dict(self.validated_data)
+        record_finding = data.pop("record_finding", False)
+        test = self.instance or UrineTest()
+        for name, value in data.items():
+            setattr(test, name, value)
+        user = self.context["request"].user
+        call_service(services.urine_test_record, user=user, test=test, record_finding=record_finding)
+        self.instance = test
+        return test
+
+
 FindingSerializer = record_serializer(DrugUseFinding, ["found_on", "source", "details"])
 CounsellingSerializer = record_serializer(Counselling, ["held_on", "kind", "counsellor", "notes"])
 LeaveSerializer = record_serializer(Leave, ["leave_from", "leave_until", "destination", "reason", "returned_on"])

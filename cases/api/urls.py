@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import sync, views
 
 router = SimpleRouter()
 router.register("persons", views.PersonViewSet, basename="person")
@@ -17,4 +18,8 @@ router.register("transfers", views.TransferViewSet, basename="transfer")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("lawful-queries", views.LawfulQueryViewSet, basename="lawful-query")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("sync/", sync.SyncView.as_view(), name="sync"),
+    path("caseload/", sync.CaseloadView.as_view(), name="caseload"),
+    *router.urls,
+]

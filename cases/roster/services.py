@@ -38,10 +38,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from sunshine.access import township_code_of, within_region
+from sunshine.audit import registration_probe_record
 from sunshine.choices import Level
 from sunshine.models import AuditEntry, Region, User
 
@@ -158,6 +159,7 @@ class Context:
         self.editable: set[int] = set()
         self.refs: dict[str, dict[str, models.Model]] = defaultdict(dict)
         self.breach_candidates: set[str] = set()  # ID numbers whose new missed tests may reach a breach
+        self.registered_elsewhere: set[str] = set()  # reported as one count, never row by row (issue 12)
         self.sealed: set[str] = set()  # ID numbers of sealed files in the importer's region (DESIGN §3b)
 
     def error(self, sheet: Sheet, row: Row | int, alias: str, code: str, message: str) -> None:
@@ -179,13 +181,26 @@ class Context:
         return region
 
     def elsewhere(self, sheet: Sheet, row: Row) -> None:
+        """A row names a person outside the importer's reach. A sealed file of their region is refused on its row,
+        showing nothing; any other is counted, not listed row by row: which numbers exist elsewhere is what a
+        prober wants, so the file gets one count (``elsewhere_error``, issue 12)."""
         id_number = row.values.get("id_number")
         if id_number in self.sealed:  # a sealed file of the importer's region: refused, nothing of it shown (§3b)
             self.error(sheet, row, "id_number", "sealed",
                        _("This person's file is sealed by law; a lawful query is needed."))  # fmt: skip
             return
-        self.error(sheet, row, "id_number", "out_of_region",
-                   _("This person is already registered elsewhere; ask the county office."))  # fmt: skip
+        self.registered_elsewhere.add(id_number)
+        row.failed = True
+
+    def elsewhere_error(self) -> None:
+        count = len(self.registered_elsewhere)
+        if count:
+            message = ngettext(
+                "%(count)d person of this file is already registered elsewhere; ask the county office.",
+                "%(count)d persons of this file are already registered elsewhere; ask the county office.",
+                count,
+            ) % {"count": count}
+            self.report.errors.append(RowError("", 0, "", "registered_elsewhere", message, "id_number"))
 
     def person_for(self, sheet: Sheet, row: Row) -> PersonEntry | None:
         """The person a record row names: from the persons sheet, else registered and editable by the importer."""
@@ -645,7 +660,10 @@ def roster_import(
             plans[sheet] = _plan_records(sheet, rows, ctx, meter)
     for sheet, planned in plans.items():
         report.counts[sheet.name] = {action: sum(item.action == action for item in planned) for action in ACTIONS}
+    ctx.elsewhere_error()
     report.errors.sort(key=lambda error: (_sheet_order(error.sheet), error.row))
+    if ctx.registered_elsewhere:
+        registration_probe_record(user=user, elsewhere=len(ctx.registered_elsewhere), source="roster")
     if report.errors or dry_run:
         meter.finish()
         return report

@@ -1,6 +1,7 @@
 """Registering and changing persons."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from sunshine.access import ensure_editable
+from sunshine.audit import registration_probe_record
 from sunshine.models import User
 from sunshine.pinyin import pinyin_initials
 
@@ -16,24 +18,47 @@ from ..id_numbers import birth_date_of, normalize_id_number, sex_of
 from ..models import Person
 
 
-def _duplicate_message(user: User, existing: Person):
+class DuplicateIdNumber(ValidationError):
+    """The ID number is registered already; ``elsewhere`` when the existing person is outside the user's reach."""
+
+    def __init__(self, message, *, elsewhere: bool):
+        super().__init__({"id_number": message})
+        self.elsewhere = elsewhere
+
+
+def _duplicate(user: User, existing: Person) -> DuplicateIdNumber:
     """Name the existing record if the user may see it; say it is sealed, without showing it, if it is a sealed file
     of the user's region (a new case may reopen it, DESIGN §3b); otherwise say only that it exists elsewhere."""
     if existing.sealed and Person.objects.sealed_from(user).filter(pk=existing.pk).exists():
-        return format_html(
+        message = format_html(
             '{} <a href="{}">{}</a>',
             _("This person's file is sealed by law; a lawful query is needed."),
             reverse("cases:sealed_case"),
             _("Record a new case (drug-use finding, positive test or measure order)"),
         )
+        return DuplicateIdNumber(message, elsewhere=True)  # it names no one, but says a file exists: counted
     if Person.objects.visible_to(user).filter(pk=existing.pk).exists():
-        return format_html(
+        message = format_html(
             '{} <a href="{}">{}</a>',
             _("This ID number is already registered:"),
             existing.get_absolute_url(),
             existing.name,
         )
-    return _("This ID number is already registered elsewhere; ask the county office.")
+        return DuplicateIdNumber(message, elsewhere=False)
+    return DuplicateIdNumber(
+        _("This ID number is already registered elsewhere; ask the county office."), elsewhere=True
+    )
+
+
+@contextmanager
+def _probe_audited(user: User):
+    """Every duplicate answer is audited, after the refused transaction has rolled back (issue 12)."""
+    try:
+        yield
+    except DuplicateIdNumber as answer:
+        registration_probe_record(user=user, elsewhere=int(answer.elsewhere), seen=int(not answer.elsewhere),
+                                  source="register")  # fmt: skip
+        raise
 
 
 def _check_dates(person: Person) -> None:
@@ -61,7 +86,7 @@ def _prepare(*, user: User, person: Person) -> None:
         raise ValidationError({"id_number": error.messages}) from None
     existing = Person.objects.exclude(pk=person.pk).filter(id_number=person.id_number).first()
     if existing is not None:
-        raise ValidationError({"id_number": _duplicate_message(user, existing)})
+        raise _duplicate(user, existing)
     person.birth_date = birth_date_of(person.id_number)
     person.sex = sex_of(person.id_number)
     person.name_initials = pinyin_initials(person.name)
@@ -69,18 +94,28 @@ def _prepare(*, user: User, person: Person) -> None:
     person.full_clean()
 
 
-@transaction.atomic
 def person_register(*, user: User, person: Person) -> Person:
     """Register a new person in a township the user may edit."""
+    with _probe_audited(user):
+        return _person_register(user=user, person=person)
+
+
+@transaction.atomic
+def _person_register(*, user: User, person: Person) -> Person:
     _prepare(user=user, person=person)
     person.save()
     ensure_editable(user, person)
     return person
 
 
-@transaction.atomic
 def person_update(*, user: User, person: Person) -> Person:
     """Save changes to a person the user may edit, into a township the user may still edit."""
+    with _probe_audited(user):
+        return _person_update(user=user, person=person)
+
+
+@transaction.atomic
+def _person_update(*, user: User, person: Person) -> Person:
     ensure_editable(user, person)
     _prepare(user=user, person=person)
     person.save()

@@ -11,7 +11,7 @@ from sunshine.access import ensure_editable, may
 from sunshine.models import User
 
 from ..choices import FindingSource, TestResult
-from ..models import DrugUseFinding, Person, UrineTest
+from ..models import Absence, DrugUseFinding, Person, UrineTest
 from ..models.records import PersonRecord
 from .alerts import breach_alerts_refresh
 
@@ -41,7 +41,7 @@ def record_save(*, user: User, record: PersonRecord) -> PersonRecord:
     model = type(record)
     if record.pk:
         ensure_editable(user, record)
-    elif not model.scope.may_edit(user) or not Person.objects.visible_to(user).filter(pk=record.person_id).exists():
+    elif not may(user, "add", model) or not Person.objects.visible_to(user).filter(pk=record.person_id).exists():
         raise PermissionDenied
     if not record.pk:
         record.recorded_by = user
@@ -49,7 +49,8 @@ def record_save(*, user: User, record: PersonRecord) -> PersonRecord:
     _check_dates(record)
     record.save()
     ensure_editable(user, record)
-    breach_alerts_refresh(person=record.person)
+    if isinstance(record, UrineTest | Absence):
+        breach_alerts_refresh(person=record.person)
     return record
 
 

@@ -5,6 +5,7 @@
  *    grouped by county, a county select and a search by name, pinyin initials or county name. The select
  *    stays the form's field, so the server validates the choice as before.
  * 2. A urine test shows the substance (and the drug-use finding box) only for a positive result.
+ * 3. A [data-print] button prints the page (the agreement).
  */
 (function () {
   "use strict";
@@ -130,6 +131,9 @@
     document.querySelectorAll("table.list").forEach(labelCells);
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
+    });
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
     });
     document.querySelectorAll("select[data-region-picker]").forEach(enhancePicker);
     document.querySelectorAll("form select[name=result]").forEach(function (result) {

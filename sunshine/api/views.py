@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sunshine.models import Region
+from sunshine.models import ApiToken, Region
 from sunshine.services import token_issue, token_revoke
 
 from .serializers import ApiTokenSerializer, RegionSerializer, TokenRequestSerializer, TokenSerializer
@@ -57,7 +57,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     serializer_class = ApiTokenSerializer
 
     def get_queryset(self):
-        return self.request.user.auth_token_set.order_by("-created")
+        return ApiToken.objects.live_for(self.request.user)
 
     def perform_destroy(self, instance):
         token_revoke(user=self.request.user, token_id=instance.pk)

@@ -5,12 +5,19 @@ a change to a public row, ``editable_by``), relation filters take their choices 
 (``sunshine.filters.ScopedFilterSet``), and the browsable API draws no forms (``renderers``).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from rest_framework import viewsets
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
 from sunshine.access import ensure
 from sunshine.concurrency import Versioned
+from sunshine.once import HEADER, create_once, parse_key
 
 from .concurrency import check_if_match, etag
 
@@ -26,6 +33,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     actions (``accept``, ``close``) is asked under that name, any other write as ``"change"``. Writes go
     through services, which ask again and check the scope after saving. Read-only endpoints narrow
     ``http_method_names``.
+
+    A creating POST may carry an ``Idempotency-Key`` header (a UUID made by the client): sent again, it answers
+    200 with the row the first one created instead of making a second (``sunshine.once``).
     """
 
     model = None  # the scoped model served
@@ -75,3 +85,36 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             ensure(request.user, "add", self.model)
         elif self.model.scope.public and request.method not in SAFE_METHODS:
             ensure(request.user, self.action_name(), self.model)  # the role here; the row's region in get_queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                OpenApiTypes.UUID,
+                OpenApiParameter.HEADER,
+                description="One-time id: the same POST sent again creates nothing and returns the first row",
+            )
+        ]
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+
+        def create():
+            serializer.is_valid(raise_exception=True)
+            self.perform_create(serializer)
+            return serializer.instance
+
+        try:
+            key = parse_key(request.headers.get(HEADER), field=HEADER)
+            row, created = create_once(user=request.user, key=key, create=create)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(get_error_detail(error)) from None
+        if created:
+            return Response(
+                serializer.data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(serializer.data)
+            )
+        row = self.get_queryset().filter(pk=row.pk).first()
+        if row is None:  # saved once, since moved out of the caller's reach
+            raise Http404
+        self.versioned = row  # the answer carries the row's ETag, as a read of it would
+        return Response(self.get_serializer(row).data, status=status.HTTP_200_OK)

@@ -2,11 +2,13 @@
 most seven days for the requester alone, the banner and the audit entries naming the grant."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from cases.models import LawfulQuery, Person
 from cases.services import lawful_query_decide, lawful_query_request
@@ -16,6 +18,7 @@ from ..conftest import CAST
 from ..factories import StaffFactory
 from ..permission_matrix import ROUTES, ObjectRoute, PersonRoute
 from ..test_permission_matrix import build_objects
+from .test_person_file import pdf_text
 
 pytestmark = pytest.mark.django_db
 BANNER = "已封存 · 依法查询 · 注意保密"
@@ -153,6 +156,8 @@ def test_pages_under_a_grant_carry_the_banner_and_the_audit_names_the_grant(clie
     assert view.actor == county_officer and view.additional_data == {"lawful_query": granted.pk}
     pdf = client.get(reverse("cases:person_file_pdf", args=[person.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    _pages, text = pdf_text(pdf)
+    assert BANNER.replace(" ", "") in text.replace(" ", "") and person.name in text
     export = AuditEntry.objects.filter(event="export").latest("timestamp")
     assert export.additional_data["lawful_query"] == granted.pk
     frozen.move(days=7, seconds=1)
@@ -194,3 +199,15 @@ def test_the_api_asks_and_decides_under_the_same_rules(client, county_officer, p
     response = client.post(reverse("api:lawful-query-decide", args=[data["id"]]), {"approve": True, "reason": "同意"})
     assert response.status_code == 200 and response.json()["status"] == "approved"
     assert LawfulQuery.objects.get(pk=data["id"]).expires_at == NOW + dt.timedelta(days=7)
+
+
+def test_an_export_under_a_grant_carries_the_banner_and_names_the_grant(client, county_officer, granted, frozen):
+    client.force_login(county_officer)
+    response = client.get(reverse("placement:tax_relief_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet["A1"].value == BANNER and sheet["A2"].value == "用人单位"
+    assert AuditEntry.objects.filter(event="export").latest("timestamp").additional_data["lawful_query"] == [granted.pk]
+    frozen.move(days=8)
+    client.force_login(county_officer)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("placement:tax_relief_export")).content)).worksheets[0]
+    assert sheet["A1"].value != BANNER

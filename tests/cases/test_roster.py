@@ -374,7 +374,7 @@ def test_a_person_registered_in_another_county_is_refused_never_updated(county_o
     good["人员"][0][0] = person_c.id_number
     good["人员"][0][2] = good["人员"][1][2]
     report = run(county_officer, good)
-    assert ("人员", 2, "身份证号", "out_of_region") in where(report)
+    assert ("", 0, "", "registered_elsewhere") in where(report)
     person_c.refresh_from_db()
     assert person_c.name == "丙某" and not Person.objects.filter(name="张三").exists()
 
@@ -622,3 +622,19 @@ def test_a_transfer_history_must_lead_to_the_current_township(county_officer, to
     assert where(report) == {("调动", 2, "新乡镇代码", "transfer_chain")}
     report = run(county_officer, {"调动": [[other.id_number, township_a.code, township_b.code, D(2011, 1, 1)]]})
     assert report.imported and Transfer.objects.get(person=other).status == "accepted"
+
+
+def test_a_dry_run_counts_persons_registered_elsewhere_once_and_audits_the_answer(county_officer, good, persons):
+    """Issue 12, finding 7: a dry run flagged 25 of 25 existing numbers row by row, unaudited."""
+    from sunshine.models import AuditEntry
+
+    for row, key in enumerate(("c", "z")):
+        good["人员"][row][0] = persons[key].id_number
+    report = run(county_officer, good, dry_run=True)
+    assert [error.message for error in report.errors if error.code == "registered_elsewhere"] == [
+        "本文件中有 2 人已在其他地区登记；请联系县禁毒办。"
+    ]
+    assert not [error for error in report.errors if error.code == "out_of_region" and error.field == "id_number"]
+    assert persons["c"].name not in str(report.as_dict()) and persons["c"].id_number not in str(report.as_dict())
+    probe = AuditEntry.objects.get(event="probe", actor=county_officer)
+    assert probe.additional_data == {"elsewhere": 2, "seen": 0, "source": "roster"}

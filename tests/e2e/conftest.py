@@ -48,7 +48,14 @@ def page(browser, live_server):
             route.abort()
 
     page.route("**/*", guard)
+    # The browser reports what the Content-Security-Policy blocked (an inline script, an eval) on the console.
+    page.policy_violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.policy_violations.append(message.text),
+    )
     page.set_default_timeout(15_000)
     yield page
     context.close()
     assert page.outside_requests == [], "the page tried to reach outside the server"
+    assert page.policy_violations == [], "the page broke its Content-Security-Policy"

@@ -42,7 +42,7 @@ def test_a_provincial_officer_exports_the_province_report(page, live_server, pro
     assert download.value.suggested_filename.startswith("考核-52-2012")
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     summary, prefectures, counties, townships = book.worksheets
-    assert summary.cell(6, 5).value == pytest.approx(3 / 4) and summary.cell(6, 5).number_format == "0.0%"
+    assert summary.cell(6, 4).value == pytest.approx(3 / 4) and summary.cell(6, 4).number_format == "0.0%"
     assert (prefectures.max_row, counties.max_row, townships.max_row) == (2 + 9, 2 + 88, 2 + 1510)
     assert townships.freeze_panes == "D3"
     exports = AuditEntry.objects.filter(event="export", actor=province_officer)

@@ -26,12 +26,14 @@ ROUTES = {
     "reporting:drill_down": RegionRoute("snapshot", editors=FIGURE_READERS),
     # Officers of a county and above, for their own region (the default) and below; other regions: test_bulletin.
     "reporting:bulletin": Roles(BULLETIN_READERS),
-    "reporting:bulletin_pdf": Roles(BULLETIN_READERS),
+    "reporting:bulletin_pdf": Roles(BULLETIN_READERS, method="post"),  # starts a job; without a month: the page
     # The assessment report: offices, their own region by default (other regions: tests/reporting/test_assessment.py).
     # Exporting and finalising are POSTs that start a background job; an empty form comes back with its errors.
     "reporting:assessment": Roles(OFFICES),
     "reporting:assessment_export": Roles(OFFICES, method="post"),
     "reporting:assessment_finalise": Roles(frozenset({"province_officer"}), method="post"),
+    # A corrected version: the provincial committee, for a report in force; everyone else as if it were missing.
+    "reporting:assessment_correct": RegionRoute("assessment", editors={"province_officer": {"a", "c", "z"}}),
 }
 
 
@@ -64,4 +66,31 @@ def _target(county_code):
 
 
 _target.per_region = True
-BUILDERS = {"pairing": _pairing, "snapshot": _snapshot, "target": _target}
+
+
+def _assessment(county_code):
+    from django.utils import timezone
+
+    from reporting.models import AssessmentReport
+
+    from ..factories import StaffFactory
+
+    # who finalised it does not matter here; a provincial account would confuse the job builder's owner lookup
+    existing = AssessmentReport.objects.filter(region_id=county_code, year=2012).first()
+    if existing:
+        return existing
+    officer = StaffFactory(username=f"finaliser_{county_code}", role="sysadmin")
+    return AssessmentReport.objects.create(
+        region_id=county_code,
+        year=2012,
+        figures={},
+        snapshot_date=dt.date(2012, 12, 31),
+        finalised_by=officer,
+        finalised_at=timezone.now(),
+        sha256_xlsx="0" * 64,
+        sha256_pdf="0" * 64,
+    )
+
+
+_assessment.per_region = True
+BUILDERS = {"pairing": _pairing, "snapshot": _snapshot, "target": _target, "assessment": _assessment}

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -10,7 +9,7 @@ from pypdf import PdfReader
 
 from reporting.bulletin import bulletin
 from reporting.models import IndicatorSnapshot
-from sunshine.models import AuditEntry, Region
+from sunshine.models import AuditEntry, Job, Region
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -138,10 +137,10 @@ def test_the_page_shows_the_ranked_tables_of_the_latest_complete_month(
     IndicatorSnapshot.objects.create(date=D(2013, 7, 14), region_id="520102", indicator="registered", numerator=40)
     client.force_login(county_officer)
     # session, user, the user's region (also the menu's), the region asked (in scope), latest snapshot date,
-    # region choices, child regions, snapshots of both month ends, targets, session save (savepoint, update,
-    # release), the lawful-query banner's grant check (#14): 13, whatever the number of regions (the selector's
-    # three are pinned below)
-    with django_assert_max_num_queries(13):
+    # region choices, child regions, snapshots of both month ends, targets, the issue number, session save
+    # (savepoint, update, release), the lawful-query banner's grant check (#14): 14, whatever the number of regions
+    # (the selector's three are pinned below)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("reporting:bulletin"))
     assert response.status_code == 200
     found = response.context["bulletin"]
@@ -149,53 +148,83 @@ def test_the_page_shows_the_ranked_tables_of_the_latest_complete_month(
     page = response.content.decode()
     assert found.tables[0].code == "control_rate" and found.tables[0].rows[0].region.code == figures[0]
     assert "75.0%" in page and "+25.0" in page
-    assert f"{reverse('reporting:bulletin_pdf')}?region=520102&amp;month=2013-06" in page
+    assert f'action="{reverse("reporting:bulletin_pdf")}"' in page and 'name="month" value="2013-06"' in page
     drill = IndicatorSnapshot.objects.get(date=JUNE, region_id=figures[0], indicator="control_rate")
     assert reverse("reporting:drill_down", args=[drill.pk]) in page
 
 
-def test_the_pdf_holds_the_ranked_figures_and_is_audited(client, county_officer, towns, figures):
+def _print(client, django_capture_on_commit_callbacks, month="2013-06"):
+    """POST the PDF route: the job runs (on commit, here at once); the job, and the PDF's text."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:bulletin_pdf"), {"region": "520102", "month": month})
+    job = Job.objects.filter(kind="bulletin_pdf").latest("pk")
+    assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
+    assert job.status == "done", job.message
+    return job, [page.extract_text() for page in PdfReader(io.BytesIO(bytes(job.file))).pages]
+
+
+def test_the_pdf_is_an_official_document_printed_in_the_background_and_audited(
+    client, county_officer, towns, figures, django_capture_on_commit_callbacks
+):
     client.force_login(county_officer)
-    response = client.get(reverse("reporting:bulletin_pdf"), {"region": "520102", "month": "2013-06"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment;") and quote("通报-520102-2013-06.pdf") in disposition
-    pdf = PdfReader(io.BytesIO(response.content))
-    assert len(pdf.pages) >= 1
-    text = "".join(page.extract_text() for page in pdf.pages)
+    job, pages = _print(client, django_capture_on_commit_callbacks)
+    assert job.file_name == "通报-520102-2013-06.pdf" and job.content_type == "application/pdf"
+    text = "".join(pages).replace("\n", "")
+    first = pages[0].replace("\n", "")
+    assert first.startswith("阳光工程工作通报第1期南明区禁毒委员会办公室")
+    assert "各乡（镇、街道）禁毒工作办公室：" in first and "2013-06-30" in first
     for town in towns[:3]:
         assert town.name in text
-    assert "南明区" in text and "2013-06-30" in text
     assert "75.0%" in text and "50.0%" in text and "71.4%" in text and "+25.0" in text and "-10.0" in text
-    assert f"1 / {len(pdf.pages)}" in text  # page numbers "n / N"
+    assert "（印章）南明区禁毒委员会办公室" in text and "印发" in text
     entry = AuditEntry.objects.get(event=AuditEntry.Event.EXPORT)
     assert entry.actor == county_officer and entry.region_id == "520102"
-    assert entry.additional_data == {"export": "bulletin", "region": "520102", "month": "2013-06", "format": "pdf"}
+    assert entry.additional_data == {
+        "export": "bulletin", "region": "520102", "month": "2013-06", "format": "pdf", "issue": 1
+    }  # fmt: skip
+    page = client.get(reverse("reporting:bulletin"), {"region": "520102", "month": "2013-06"}).content.decode()
+    assert "第1期" in page
 
 
-def test_the_pdf_is_the_same_bytes_for_the_same_figures(client, county_officer, figures):
+def test_an_issue_keeps_its_number_and_its_bytes_and_the_next_month_takes_the_next(
+    client, county_officer, figures, django_capture_on_commit_callbacks
+):
     client.force_login(county_officer)
-    query = {"region": "520102", "month": "2013-06"}
-    first = client.get(reverse("reporting:bulletin_pdf"), query).content
-    assert client.get(reverse("reporting:bulletin_pdf"), query).content == first
+    first, _pages = _print(client, django_capture_on_commit_callbacks)
+    again, _pages = _print(client, django_capture_on_commit_callbacks)
+    assert bytes(again.file) == bytes(first.file)  # the same issue: same number, same date, same bytes
+    _may, pages = _print(client, django_capture_on_commit_callbacks, month="2013-05")
+    assert "第2期" in pages[0]
 
 
 def test_a_month_without_figures_gives_a_clear_page_not_an_empty_pdf(client, county_officer, figures):
     client.force_login(county_officer)
-    for name in ("reporting:bulletin", "reporting:bulletin_pdf"):
-        response = client.get(reverse(name), {"region": "520102", "month": "2013-07"})
+    query = {"region": "520102", "month": "2013-07"}
+    for response in (
+        client.get(reverse("reporting:bulletin"), query),
+        client.post(reverse("reporting:bulletin_pdf"), query),
+    ):
         assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
         assert 'id="no-data"' in response.content.decode() and "2013-07-31" in response.content.decode()
-        assert f'href="{reverse("reporting:bulletin_pdf")}' not in response.content.decode()  # no PDF link either
-    assert not AuditEntry.objects.filter(event=AuditEntry.Event.EXPORT).exists()  # nothing was exported
+        assert f'action="{reverse("reporting:bulletin_pdf")}"' not in response.content.decode()  # no PDF button
+    assert not Job.objects.exists() and not AuditEntry.objects.filter(event=AuditEntry.Event.EXPORT).exists()
 
 
 @pytest.mark.parametrize("month", ["2013-13", "2013", "0001-01", "9999-12"])
 def test_a_bad_month_is_refused_on_the_form(client, county_officer, figures, month):
     client.force_login(county_officer)
-    response = client.get(reverse("reporting:bulletin_pdf"), {"region": "520102", "month": month})
+    response = client.post(reverse("reporting:bulletin_pdf"), {"region": "520102", "month": month})
     assert response.status_code == 400 and list(response.context["form"].errors) == ["month"]
-    assert not AuditEntry.objects.filter(event=AuditEntry.Event.EXPORT).exists()
+    assert not Job.objects.exists()
+
+
+def test_the_target_column_holds_the_target_and_the_status_its_own_column(client, county_officer, figures):
+    client.force_login(county_officer)
+    found = client.get(reverse("reporting:bulletin"), {"region": "520102", "month": "2013-06"}).context["bulletin"]
+    control = found.tables[0]
+    # the province's target, a linear milestone on 2013-06-30: 55% + 20% × 547 / 731 = 69.97%
+    assert [row.goal_shown for row in control.rows[:3]] == ["70.0%", "70.0%", "70.0%"]
+    assert [row.met for row in control.rows[:3]] == [True, True, False]
 
 
 def test_a_count_target_is_not_held_against_the_regions_below(county_officer, province_officer, figures):
@@ -232,11 +261,12 @@ def test_a_count_target_is_not_held_against_the_regions_below(county_officer, pr
 )
 def test_officers_read_their_region_and_below_only(request, client, figures, who, region, status):
     client.force_login(request.getfixturevalue(who))
-    for name in ("reporting:bulletin", "reporting:bulletin_pdf"):
-        response = client.get(reverse(name), {"region": region, "month": "2013-06"})
-        assert response.status_code == status, (name, who, region)
-    exported = AuditEntry.objects.filter(event=AuditEntry.Event.EXPORT).count()
-    assert exported == (1 if status == 200 and region == "520102" else 0)  # 520302 has no June figures
+    query = {"region": region, "month": "2013-06"}
+    assert client.get(reverse("reporting:bulletin"), query).status_code == status, (who, region)
+    printed = client.post(reverse("reporting:bulletin_pdf"), query).status_code
+    # a job is started (302) where there are June figures; 520302 has none: the page says so
+    assert printed == (302 if status == 200 and region == "520102" else status), (who, region)
+    assert Job.objects.count() == (1 if printed == 302 else 0)
 
 
 def test_a_township_has_no_bulletin(client, county_officer, towns):

@@ -332,7 +332,15 @@ def test_the_drill_down_lists_agree_with_the_figures(client, county_officer, wor
     client.force_login(county_officer)
     response = client.get(reverse("reporting:drill_down", args=[snapshot.pk]))
     counts = [count for _label, count, _persons, _sealed in response.context["lists"]]
-    assert counts == [snapshot.numerator, snapshot.denominator]
+    # first the complement (未管控: current persons under no measure), then the numerator and the denominator
+    assert counts == [snapshot.denominator - snapshot.numerator, snapshot.numerator, snapshot.denominator]
+    complement, counted = (
+        set(persons.values_list("pk", flat=True)) for _l, _c, persons, _s in response.context["lists"][:2]
+    )
+    assert complement and not complement & counted
+    page = response.content.decode()
+    assert "<h1>南明区 · 管控率 · 2014-06-30</h1>" in page and "未管控（现有吸毒人员中无措施者）" in page
+    assert "control_rate" not in page
     listed = {p.pk for _label, _count, persons, _sealed in response.context["lists"] for p in persons}
     assert listed and all(
         pk in set(Person.objects.visible_to(county_officer).values_list("pk", flat=True)) for pk in listed

@@ -78,3 +78,58 @@ def test_scoped_tables_have_a_prefix_index():
             plan = " ".join(row[0] for row in cursor.fetchall())
             cursor.execute("SET enable_seqscan = on")
         assert "person_township_prefix" in plan
+
+
+def test_actions_are_asked_of_the_declaration(cast, persons, township_b):
+    """The declarations beside the scopes, for the cast by name (the matrix and the pages follow them)."""
+    import datetime as dt
+
+    from cases.models import UrineTest
+    from sunshine.access import may
+
+    from ..factories import MeasureFactory
+
+    outgoing = Transfer.objects.create(
+        person=persons["a"],
+        from_township=persons["a"].township,
+        to_township=township_b,
+        requested_on=dt.date(2012, 1, 1),
+    )
+    accepts = {who for who, user in cast.items() if may(user, "accept", outgoing)}
+    assert accepts == {"worker_b", "county_officer"}  # never the sending worker (issue 12, finding 9)
+    assert {who for who, user in cast.items() if may(user, "reject", outgoing)} == {
+        "worker_a",
+        "worker_b",
+        "county_officer",
+    }
+    assert {who for who, user in cast.items() if may(user, "approve", outgoing)} == {"county_officer"}
+
+    assert {who for who, user in cast.items() if may(user, "add", Visit)} == {
+        "worker_a",
+        "worker_b",
+        "county_officer",
+        "other_county_officer",
+    }
+    assert may(cast["police_a"], "add", UrineTest) and not may(cast["province_officer"], "add", UrineTest)
+
+    measure = MeasureFactory(person=persons["a"])
+    assert {who for who, user in cast.items() if may(user, "close", measure)} == {"county_officer"}
+    assert {who for who, user in cast.items() if may(user, "change", measure)} == {"worker_a", "county_officer"}
+    assert {who for who, user in cast.items() if may(user, "view", measure)} == {
+        who for who, keys in SEES.items() if "a" in keys
+    }
+
+
+def test_nobody_signed_out_and_no_administrator_acts_on_personal_data(cast, persons):
+    from django.apps import apps
+    from django.contrib.auth.models import AnonymousUser
+
+    from sunshine.access import may
+
+    for model in apps.get_models():
+        scope = getattr(model, "scope", None)
+        if scope is None or scope.public:
+            continue
+        for action in {"view", "add", "change", *scope.actions}:
+            assert not may(cast["sysadmin"], action, model), (model, action)
+            assert not may(AnonymousUser(), action, model), (model, action)

@@ -57,6 +57,9 @@ def test_a_worker_token_lives_on_when_two_factor_is_switched_on(client, settings
 def test_changing_the_password_revokes_the_tokens(client, worker_a, county_officer):
     token = _token(client, "worker_a")
     staff_save(manager=county_officer, account=worker_a, password="Another-long-passphrase-42")
+    client.force_login(worker_a)
+    assert client.get(reverse("api:api-token-list")).json()["results"] == []  # listed no more, at once
+    assert "没有 API 令牌。" in client.get(reverse("token_list")).content.decode()
     assert _status(client, token) == 401
 
 
@@ -152,3 +155,16 @@ def test_the_owner_lists_and_revokes_tokens_on_a_page(client, worker_a, worker_b
     response = client.post(reverse("token_revoke", args=[mine[1].pk]))
     assert response.status_code == 302
     assert _status(client, secret) == 401 and ApiToken.objects.filter(user=worker_a).count() == 1
+
+
+def test_the_nightly_purge_drops_tokens_that_can_no_longer_be_used(client, worker_a, worker_b, police_a):
+    from sunshine.tasks import purge_tokens
+
+    live, expired = _token(client, "worker_a"), _token(client, "worker_b")
+    _token(client, "police_a")
+    ApiToken.objects.filter(user=worker_b).update(expiry=timezone.now() - dt.timedelta(minutes=1))
+    police_a.is_active = False
+    police_a.save()
+    assert purge_tokens.delay().get() == 2
+    assert list(ApiToken.objects.values_list("user__username", flat=True)) == ["worker_a"]
+    assert _status(client, live) == 200 and _status(client, expired) == 401

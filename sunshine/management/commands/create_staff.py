@@ -1,5 +1,6 @@
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -30,11 +31,14 @@ class Command(BaseCommand):
         if created and not password:
             password = secrets.token_urlsafe(12)
             self.stdout.write(f"Generated password: {password}")
-        if password:
-            user.set_password(password)
         try:
             user.full_clean(exclude=["password"])
+            if password:
+                validate_password(password, user)  # the same validators as the web form
         except ValidationError as error:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from None
+            messages = error.message_dict.items() if hasattr(error, "error_dict") else [("password", error.messages)]
+            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in messages)) from None
+        if password:
+            user.set_password(password)
         user.save()
         self.stdout.write(f"{'Created' if created else 'Updated'} {username} ({role} {region or '-'}).")
