@@ -38,7 +38,10 @@ def test_county_officer_dashboard_to_a_townships_drill_down(page, live_server, c
     assert row.locator("td").nth(1).inner_text().startswith("50.0%")  # control rate: 1 of 2
     row.locator("td").nth(1).locator("a").click()
     page.wait_for_url("**/reporting/figures/*/persons/")
-    numerator, denominator = page.locator("section.card").all()
+    # the complement a reviewer wants first (未管控: current but not under a measure), then numerator, denominator
+    complement, numerator, denominator = page.locator("section.card").all()
     assert numerator.locator(".count").inner_text() == "1" and numerator.get_by_text("张阳光").is_visible()
     assert denominator.locator(".count").inner_text() == "2" and denominator.get_by_text("李明").is_visible()
+    assert complement.locator(".count").inner_text() == "1" and complement.get_by_text("李明").is_visible()
+    assert complement.get_by_text("张阳光").count() == 0
     assert errors == []

@@ -89,7 +89,7 @@ def test_a_worker_records_offline_and_the_outbox_syncs_once(
     record(page, "visits", first, lambda p: p.fill("textarea[name='visits-findings']", "在家，情绪稳定"))
     record(page, "urine-tests", second, lambda p: p.select_option("select[name='urine-tests-result']", "negative"))
     record(page, "absences", first, lambda p: p.fill("textarea[name='absences-notes']", "外出打工"))
-    assert page.inner_text(".outbox-badge [data-outbox-count]") == "3"
+    expect(page.locator(".outbox-badge [data-outbox-count]")).to_have_text("3")  # the badge is counted after the write
     assert page.locator("#field-outbox li.waiting").count() == 3
     page.screenshot(path=SCREENSHOTS / "field-outbox-offline.png", full_page=True)
     assert not Visit.objects.exists()
@@ -112,7 +112,7 @@ def test_a_worker_records_offline_and_the_outbox_syncs_once(
     refused = page.locator("#field-outbox li.refused")
     refused.wait_for()
     assert "不在您的辖区" in refused.inner_text()
-    assert page.inner_text(".outbox-badge [data-outbox-count]") == "1"
+    expect(page.locator(".outbox-badge [data-outbox-count]")).to_have_text("1")
     assert not Visit.objects.filter(person=leaving).exists()
     page.screenshot(path=SCREENSHOTS / "field-refused.png", full_page=True)
 

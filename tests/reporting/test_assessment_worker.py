@@ -43,5 +43,5 @@ def test_a_worker_process_runs_an_assessment_export(celery_worker_process, count
         time.sleep(0.5)
     assert (job.status, job.message) == ("done", ""), job.message
     book = openpyxl.load_workbook(io.BytesIO(bytes(job.file)))
-    assert book.worksheets[0].cell(6, 5).value == 0.75 and book.worksheets[0].cell(6, 5).number_format == "0.0%"
+    assert book.worksheets[0].cell(6, 4).value == 0.75 and book.worksheets[0].cell(6, 4).number_format == "0.0%"
     assert job.result["final"] is False and job.file_name.startswith("考核-520102-2012-")
