@@ -69,12 +69,6 @@ class PersonSerializer(serializers.ModelSerializer):
                 fields.pop(name)
         return fields
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if self.context.get("view") and self.context["view"].action == "list":
-            data.pop("id_number")
-        return data
-
     def save(self, **kwargs):
         person = self.instance or Person()
         for name, value in self.validated_data.items():
@@ -82,6 +76,13 @@ class PersonSerializer(serializers.ModelSerializer):
         service = services.person_update if self.instance else services.person_register
         self.instance = call_service(service, user=self.context["request"].user, person=person)
         return self.instance
+
+
+class PersonListSerializer(PersonSerializer):
+    """A person in a list: the ID number only masked (the full number is in the detail, audited as a view)."""
+
+    class Meta(PersonSerializer.Meta):
+        fields = [name for name in PersonSerializer.Meta.fields if name != "id_number"]
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -145,6 +146,9 @@ class MeasureSerializer(serializers.ModelSerializer):
     report_deadline = serializers.DateField(read_only=True)
     planned_end = serializers.DateField(read_only=True)
     reported_late = serializers.SerializerMethodField()
+    # read-only, so DRF drops the model field's blank: declared here, the schema allows "" (an open measure)
+    end_reason = serializers.ChoiceField(choices=Measure._meta.get_field("end_reason").choices, read_only=True,
+                                         allow_blank=True)  # fmt: skip
 
     class Meta:
         model = Measure

@@ -124,7 +124,7 @@ class SyncRequestSerializer(serializers.Serializer):
 
 
 class SyncResultSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.CharField(allow_null=True)  # echoed as sent: a record without an id answers null
     status = serializers.ChoiceField(choices=["created", "exists", "refused"])
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 

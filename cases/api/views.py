@@ -39,6 +39,9 @@ class PersonViewSet(ScopedModelViewSet):
     serializer_class = s.PersonSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    def get_serializer_class(self):
+        return s.PersonListSerializer if self.action == "list" else s.PersonSerializer
+
     def get_queryset(self):
         if self.action == "list":
             return person_list(user=self.request.user, query=self.request.query_params.get("q", ""))
