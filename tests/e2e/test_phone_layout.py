@@ -28,6 +28,8 @@ def _sign_in(page, live_server, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    page.locator("html.js").wait_for(state="attached")  # the page's script ran: the menu is folded
 
 
 def _fits_the_phone(page):
