@@ -80,14 +80,17 @@ def test_a_worker_uses_the_app_on_a_phone(page, live_server, worker_a, person_a,
     page.screenshot(path=str(SCREENSHOTS / "phone-person-list.png"))
 
     # the person's file
-    page.get_by_role("link", name=person_a.name).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=person_a.name).click()
+    page.locator("html.js").wait_for(state="attached")
     assert page.locator("ol.pathway li.current").inner_text() == "身心康复"
     _fits_the_phone(page)
     page.screenshot(path=str(SCREENSHOTS / "phone-person.png"))
 
     # a urine test: the substance is asked for only when the result is positive
-    page.get_by_role("link", name="尿检", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="尿检", exact=True).click()
+    page.locator("html.js").wait_for(state="attached")
     assert not page.locator("input[name=substance]").is_visible()
     page.select_option("select[name=result]", "positive")
     assert page.locator("input[name=substance]").is_visible()
@@ -120,7 +123,9 @@ def test_a_worker_uses_the_app_on_a_phone(page, live_server, worker_a, person_a,
     picker.locator("select").select_option("平坝区")
     _fits_the_phone(page)
     page.screenshot(path=str(SCREENSHOTS / "phone-transfer-form.png"))
-    page.get_by_role("button", name="保存").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    page.locator("html.js").wait_for(state="attached")  # the next page is drawn and its script ran
     assert Transfer.objects.get(person=person_a).to_township_id == "520403105"
     _fits_the_phone(page)
 
