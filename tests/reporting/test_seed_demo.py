@@ -46,7 +46,7 @@ from reporting.demo import DEMO_PASSWORD, FIELDS, STAFF, Geography, generate, id
 from reporting.indicators import province_scope
 from reporting.management.commands.seed_demo import BULK, DatabaseSink
 from reporting.models import IndicatorSnapshot
-from reporting.services import month_ends, snapshots_compute
+from reporting.snapshots import month_ends, snapshots_compute
 from sunshine.choices import Role
 from sunshine.models import User
 from training.models import Course, Enrolment
