@@ -27,7 +27,7 @@ What is invented (DESIGN §3):
 
 Valid by construction: the per-row services are not called (120,000 persons would take hours through
 them), but every row satisfies their rules (``measure_validate``, the record services' date rules,
-``placement_validate``, ``progress_validate``, the benefit rules); tests/reporting/test_seed_demo.py
+``placement_validate``, ``progress_validate``, the benefit rules); tests/demo/test_seed_demo.py
 checks the generated rows against those functions. Audit: the bulk rows are written without model saves,
 so django-auditlog records no entries for them, which is intended for invented data; the staff accounts
 are saved normally.
