@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure, ensure_editable
 from sunshine.audit import audit_event
 from sunshine.choices import CODE_LENGTH, Level, Role
 from sunshine.jobs import register_job
@@ -453,8 +453,7 @@ def audit_export(*, user: User | None, document: Document, fmt: str, via: str) -
 def assessment_finalise_check(*, user: User, region: Region, year: int) -> None:
     """The refusals of ``assessment_finalise`` that need no figures: checked on the form before the work is
     queued, and again by the service itself."""
-    if not AssessmentReport.scope.may_edit(user):
-        raise PermissionDenied
+    ensure(user, "finalise", AssessmentReport)
     if not report_regions(user).filter(pk=region.pk).exists():
         raise ValidationError({"region": _("Choose a province, prefecture or county within your region.")})
     if dt.date(year, 12, 31) >= timezone.localdate():
@@ -536,8 +535,7 @@ def assessment_finalise(*, user: User, region: Region, year: int, notes: str = "
 
 
 def assessment_correct_check(*, user: User, report: AssessmentReport, reason: str) -> None:
-    if not AssessmentReport.scope.may_edit(user):
-        raise PermissionDenied
+    ensure(user, "correct", report)
     ensure_editable(user, report)
     if report.superseded_at is not None:
         raise ValidationError({"reason": _("This version has already been replaced by a corrected one.")})

@@ -18,7 +18,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sunshine.audit import audit_event
-from sunshine.choices import OFFICES
 from sunshine.jobs import register_job
 from sunshine.models import AuditEntry, Region
 from sunshine.pdf import render_pdf
@@ -32,7 +31,6 @@ from .targets import assess, targets_on
 from .writing import long_date
 
 # County, prefecture and province officers read the bulletins of their region and the regions below it.
-BULLETIN_ROLES = OFFICES
 
 # Counts that measure the work done, where more is better; the other counts are volumes (how many persons a
 # region has), listed largest first without calling that better.

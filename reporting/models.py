@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.access import Scope, ScopedQuerySet
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import OFFICES, Level, Role
 from sunshine.models import Region, prefix_index
 
@@ -42,9 +42,10 @@ class IndicatorSnapshot(models.Model):
     numerator = models.IntegerField(_("numerator"))
     denominator = models.IntegerField(_("denominator"), null=True)
 
-    # Aggregates, not personal data, but a region's figures are for the staff of that region and above.
+    # Aggregates, not personal data, but a region's figures are for the staff of that region and above. The offices
+    # also read them as reports: the dashboard, the bulletin and the assessment report.
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(path="region", edit=())
+    scope = Scope(path="region", edit=(), actions={"report": Action(OFFICES)})
 
     class Meta:
         ordering = ["date", "region", "indicator"]
@@ -219,9 +220,14 @@ class AssessmentReport(models.Model):
     sha256_xlsx = models.CharField(_("SHA-256 of the Excel file"), max_length=64)
     sha256_pdf = models.CharField(_("SHA-256 of the PDF file"), max_length=64)
 
-    # The offices of the region and above read it; only the provincial committee finalises.
+    # The offices of the region and above read it; only the provincial committee finalises and corrects.
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(path="region", read=OFFICES, edit={Role.PROVINCE_OFFICER})
+    scope = Scope(
+        path="region",
+        read=OFFICES,
+        edit={Role.PROVINCE_OFFICER},
+        actions={name: Action({Role.PROVINCE_OFFICER}) for name in ("finalise", "correct")},
+    )
 
     class Meta:
         ordering = ["-year", "region", "-version"]

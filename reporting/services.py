@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Sealing
 from cases.services.sealing import persons_seal_abstinent
-from sunshine.access import ensure_editable
+from sunshine.access import ensure_editable, may
 from sunshine.models import Region, User
 
 from .indicators import abstinent_clocks
@@ -22,7 +22,7 @@ def pairing_save(*, user: User, pairing: Pairing) -> Pairing:
     """Pair a member unit with a region (provincial committee)."""
     if pairing.pk:
         ensure_editable(user, pairing)
-    elif not Pairing.scope.may_edit(user):
+    elif not may(user, "add", Pairing):
         raise PermissionDenied
     if pairing.until and pairing.since and pairing.until < pairing.since:
         raise ValidationError({"until": _("The pairing cannot end before it starts.")})

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sunshine.access import may
 from sunshine.choices import CODE_LENGTH
 from sunshine.models import User
 
@@ -18,7 +19,7 @@ from .models import Target
 @transaction.atomic
 def target_set(*, user: User, target: Target) -> Target:
     """Set a region's target for an indicator (provincial committee); the one it replaces is kept as history."""
-    if not Target.scope.may_edit(user):
+    if not may(user, "add", Target):
         raise PermissionDenied
     errors = {}
     if target.indicator not in CODES:

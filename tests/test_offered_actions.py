@@ -12,7 +12,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from .conftest import CAST, SEES
+from sunshine.choices import OFFICES
+
+from .conftest import CAST, COUNTY, SEES
 from .test_permission_matrix import build_objects
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,55 @@ def test_the_work_list_and_the_transfer_list_offer_actions_to_those_who_may(clie
     client.force_login(cast["worker_a"])
     home = client.get(reverse("home")).content.decode()
     assert reverse("cases:record_create", kwargs={"pk": persons["a"].pk, "kind": "visit"}) in home
+
+
+REPORT_PAGES = ["reporting:dashboard", "reporting:bulletin", "reporting:assessment"]
+
+
+@pytest.fixture
+def reports(scene, cast):
+    """The figures of the last month end and of yesterday, and a finalised assessment of county A's last year."""
+    from django.utils import timezone
+
+    from reporting.models import AssessmentReport
+    from reporting.snapshots import snapshots_compute
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    for day in (yesterday.replace(day=1) - dt.timedelta(days=1), yesterday):
+        snapshots_compute(day=day)
+    year = yesterday.year - 1
+    return AssessmentReport.objects.create(
+        region_id=COUNTY, year=year, figures={}, snapshot_date=dt.date(year, 12, 31), finalised_by=cast["sysadmin"],
+        finalised_at=timezone.now(), sha256_xlsx="0" * 64, sha256_pdf="0" * 64,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_the_reports_offer_only_what_opens(who, client, cast, reports):
+    """Offices open the dashboard, the bulletin and the assessment and every link on them (drill-downs, the
+    correction of a finalised report for the provincial committee); everyone else is offered none of them."""
+    client.force_login(cast[who])
+    user = cast[who]
+    nav = client.get(reverse("home")).content.decode()
+    pages = [reverse(name) for name in REPORT_PAGES]
+    if user.role not in OFFICES:
+        assert not any(page in nav for page in pages), who
+        assert {client.get(page).status_code for page in pages} == {403}, who
+        return
+    assert all(page in nav for page in pages), who
+    pages.append(f"{reverse('reporting:assessment')}?region={COUNTY}&year={reports.year}")
+    offered: dict[str, str] = {}
+    for page in pages:
+        response = client.get(page)
+        if page.endswith(str(reports.year)) and who == "other_county_officer":
+            assert response.status_code == 404  # another county's report: as if it were missing
+            continue
+        assert response.status_code == 200, (who, page, response.status_code)
+        for link in _links(response.content.decode()):
+            offered.setdefault(link, page)
+    correct = reverse("reporting:assessment_correct", kwargs={"pk": reports.pk})
+    assert (correct in offered) == (who == "province_officer"), who
+    assert any("/figures/" in link for link in offered), who  # the dashboard's drill-downs
+    statuses = {link: (page, client.get(link).status_code) for link, page in offered.items()}
+    refused = {link: found for link, found in statuses.items() if found[1] in (403, 404, 500)}
+    assert refused == {}, f"{who} is offered links that refuse them: {refused}"

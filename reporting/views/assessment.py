@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cases.views import add_service_errors
-from sunshine.choices import OFFICES
+from sunshine.access import may
 from sunshine.jobs import job_start
 
 from ..assessment import (
@@ -73,9 +73,9 @@ class AssessmentView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if request.user.role not in OFFICES:
+        if not may(request.user, "report", IndicatorSnapshot):
             raise PermissionDenied
-        if self.action == "finalise" and not AssessmentReport.scope.may_edit(request.user):
+        if self.action == "finalise" and not may(request.user, "finalise", AssessmentReport):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -155,8 +155,7 @@ class AssessmentView(LoginRequiredMixin, View):
             "preview": preview,
             "problem": problem,
             "finals": finals,
-            "may_correct": AssessmentReport.scope.may_edit(user),
-            "may_finalise": AssessmentReport.scope.may_edit(user)
+            "may_finalise": may(user, "finalise", AssessmentReport)
             and report is None
             and year is not None
             and dt.date(year, 12, 31) < timezone.localdate(),

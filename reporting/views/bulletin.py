@@ -11,9 +11,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from sunshine.access import may
 from sunshine.jobs import job_start
 
-from ..bulletin import BULLETIN_ROLES, PDF_JOB, bulletin, bulletin_issue, latest_month
+from ..bulletin import PDF_JOB, bulletin, bulletin_issue, latest_month
+from ..models import IndicatorSnapshot
 from ..selectors import report_regions
 
 FIRST_MONTH, LAST_MONTH = dt.date(2000, 1, 1), dt.date(2099, 12, 1)
@@ -54,7 +56,7 @@ class BulletinView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if request.user.role not in BULLETIN_ROLES:
+        if not may(request.user, "report", IndicatorSnapshot):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -5,10 +5,11 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from sunshine.choices import OFFICES
+from sunshine.access import may
 
 from ..dashboards import MAP_RATES, dashboard, dashboard_region
 from ..indicators import LABELS, RATES
+from ..models import IndicatorSnapshot
 
 MAPS = {"prefecture": "geo/guizhou_prefectures.geojson", "county": "geo/guizhou_counties.geojson"}
 
@@ -20,7 +21,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        if user.role not in OFFICES:
+        if not may(user, "report", IndicatorSnapshot):
             raise PermissionDenied
         region = dashboard_region(user, self.request.GET.get("region", "").strip())
         if region is None:

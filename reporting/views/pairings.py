@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from cases.views import ServiceFormView
+from sunshine.access import may
 
 from ..forms import PairingForm
 from ..models import Pairing
@@ -26,7 +27,7 @@ class PairingListView(LoginRequiredMixin, ListView):
         return pairings
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_edit": Pairing.scope.may_edit(self.request.user)}
+        return {**super().get_context_data(**kwargs), "can_edit": may(self.request.user, "add", Pairing)}
 
 
 class PairingFormView(ServiceFormView):
@@ -36,7 +37,7 @@ class PairingFormView(ServiceFormView):
     def get_object(self):
         if "pk" in self.kwargs:
             return get_object_or_404(Pairing.objects.editable_by(self.request.user), pk=self.kwargs["pk"])
-        if not Pairing.scope.may_edit(self.request.user):
+        if not may(self.request.user, "add", Pairing):
             raise PermissionDenied
         return Pairing()
 
