@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from cases.models import Person
-from cases.views import ServiceFormView
+from sunshine.views import ServiceFormView
 
 from .forms import PairingForm
 from .indicators import LABELS, PERSON_CONDITIONS, drill_down, drill_down_sealed

@@ -1,7 +1,7 @@
 import django_filters
 from rest_framework import serializers
 
-from cases.api.serializers import call_service
+from sunshine.api.serializers import call_service
 from sunshine.api.viewsets import ScopedModelViewSet
 from sunshine.filters import ScopedFilterSet
 from sunshine.models import Region
