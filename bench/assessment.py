@@ -47,7 +47,7 @@ def main():
         from reporting.assessment import assessment_figures, assessment_finalise
         from reporting.bulletin import bulletin_pdf
         from reporting.exports import assessment_pdf, assessment_xlsx
-        from reporting.services import snapshots_compute
+        from reporting.snapshots import snapshots_compute
         from sunshine.models import Region, User
 
         translation.activate("zh-hans")

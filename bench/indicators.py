@@ -85,7 +85,7 @@ def run(persons: int) -> None:
 
     from reporting.indicators import region_figures
     from reporting.models import IndicatorSnapshot
-    from reporting.services import month_ends, snapshots_compute
+    from reporting.snapshots import month_ends, snapshots_compute
     from sunshine.models import Region
 
     def scan():

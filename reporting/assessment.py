@@ -37,7 +37,9 @@ from sunshine.models import AuditEntry, Region, StaffPeriod, User
 from .exports import CONTENT_TYPES, assessment_pdf, assessment_xlsx
 from .indicators import COUNTS, LABELS, RATES, province_scope, ranks
 from .models import AssessmentReport, DocumentNumber, IndicatorSnapshot, IssuingOffice, Pairing
-from .services import assess, document_number_take, report_regions, targets_on
+from .selectors import report_regions
+from .services import document_number_take
+from .targets import assess, targets_on
 from .writing import body, choices_notes
 
 logger = logging.getLogger(__name__)

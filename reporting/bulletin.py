@@ -25,7 +25,10 @@ from sunshine.pdf import render_pdf
 
 from .indicators import CODES, LABELS, RATES, ranks
 from .models import DocumentNumber, IndicatorSnapshot, IssuingOffice
-from .services import assess, document_number_take, month_ends, report_regions, targets_on
+from .selectors import report_regions
+from .services import document_number_take
+from .snapshots import month_ends
+from .targets import assess, targets_on
 from .writing import long_date
 
 # County, prefecture and province officers read the bulletins of their region and the regions below it.

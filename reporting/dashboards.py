@@ -18,7 +18,8 @@ from sunshine.models import Region, User
 
 from .indicators import LABELS, RATES, ranks
 from .models import IndicatorSnapshot
-from .services import assess, month_ends, targets_on
+from .snapshots import month_ends
+from .targets import assess, targets_on
 
 TREND_FROM = dt.date(2011, 1, 1)  # the opinion's first year
 HEADLINE = ["control_rate", "consolidation_rate", "placement_rate_urban", "whereabouts_rate", "report_rate"]

@@ -33,7 +33,7 @@ class Pairing(models.Model):
 class IndicatorSnapshot(models.Model):
     """One indicator of one region on one date (DESIGN §4): numerator and denominator (none for counts).
 
-    Not personal data. Written only by ``reporting.services.snapshots_compute``, a date at a time.
+    Not personal data. Written only by ``reporting.snapshots.snapshots_compute``, a date at a time.
     """
 
     date = models.DateField(_("date"))

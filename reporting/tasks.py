@@ -2,7 +2,8 @@ import datetime as dt
 
 from celery import shared_task
 
-from .services import seal_records, snapshots_compute
+from .services import seal_records
+from .snapshots import snapshots_compute
 
 
 @shared_task(name="reporting.tasks.compute_indicators", autoretry_for=(Exception,), max_retries=2, retry_backoff=300)

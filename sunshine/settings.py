@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "welfare",
     "reporting",
     "outcomes",
+    "demo",
 ]
 
 MIDDLEWARE = [

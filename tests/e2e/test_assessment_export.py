@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from reporting.services import snapshots_compute
+from reporting.snapshots import snapshots_compute
 from sunshine.models import AuditEntry
 
 from ..factories import PASSWORD, MeasureFactory, PersonFactory

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from reporting.models import AssessmentReport
-from reporting.services import snapshots_compute
+from reporting.snapshots import snapshots_compute
 
 from ..factories import PASSWORD, MeasureFactory, PersonFactory
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from reporting.services import snapshots_compute
+from reporting.snapshots import snapshots_compute
 
 from ..factories import PASSWORD, MeasureFactory, PersonFactory
 

@@ -29,7 +29,7 @@ from reporting.assessment import (
 from reporting.exports import assessment_pdf, assessment_xlsx
 from reporting.indicators import province_scope
 from reporting.models import AssessmentReport, IndicatorSnapshot, Pairing, Target
-from reporting.services import snapshots_compute
+from reporting.snapshots import snapshots_compute
 from sunshine.models import AuditEntry, Job, Region
 
 from ..factories import MeasureFactory, PersonFactory, StaffFactory

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import Alert
 from reporting.models import IndicatorSnapshot
-from reporting.services import month_ends, snapshots_compute
+from reporting.snapshots import month_ends, snapshots_compute
 
 from ..factories import MeasureFactory, PersonFactory
 

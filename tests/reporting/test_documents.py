@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from reporting.assessment import assessment_correct, assessment_figures, assessment_finalise
 from reporting.exports import assessment_pdf
 from reporting.models import AssessmentReport, IssuingOffice, Target
-from reporting.services import snapshots_compute, target_set
+from reporting.snapshots import snapshots_compute
+from reporting.targets import target_set
 from sunshine.models import Region, StaffPeriod
 from sunshine.services import staff_save
 

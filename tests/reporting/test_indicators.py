@@ -14,7 +14,7 @@ from django.utils import timezone
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
 from reporting.indicators import CODES, abstinence_cutoff, ranks, region_figures
 from reporting.models import IndicatorSnapshot
-from reporting.services import month_ends, snapshots_compute
+from reporting.snapshots import month_ends, snapshots_compute
 from sunshine.models import Region
 
 from ..factories import MeasureFactory, PersonFactory

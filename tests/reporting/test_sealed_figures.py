@@ -11,7 +11,8 @@ from django.urls import reverse
 from cases.models import Person
 from reporting.indicators import PERSON_CONDITIONS, abstinent_clocks, drill_down, drill_down_sealed
 from reporting.models import IndicatorSnapshot
-from reporting.services import seal_records, snapshots_compute
+from reporting.services import seal_records
+from reporting.snapshots import snapshots_compute
 
 pytestmark = pytest.mark.django_db
 DAYS = (dt.date(2013, 12, 31), dt.date(2024, 6, 30))

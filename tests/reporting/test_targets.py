@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from reporting.models import Target
-from reporting.services import assess, target_for, target_set
+from reporting.targets import assess, target_for, target_set
 
 pytestmark = pytest.mark.django_db
 D = dt.date

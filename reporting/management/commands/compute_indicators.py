@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reporting.services import month_ends, snapshots_compute
+from reporting.snapshots import month_ends, snapshots_compute
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from sunshine.choices import OFFICES
 from sunshine.jobs import job_start
 from sunshine.views import add_service_errors
 
-from .assessment import (
+from ..assessment import (
     CORRECT_JOB,
     EXPORT_JOB,
     FINALISE_JOB,
@@ -25,9 +25,9 @@ from .assessment import (
     assessment_final,
     assessment_finalise_check,
 )
-from .exports import pdf_context
-from .models import AssessmentReport, IndicatorSnapshot
-from .services import report_regions
+from ..exports import pdf_context
+from ..models import AssessmentReport, IndicatorSnapshot
+from ..selectors import report_regions
 
 FIRST_YEAR = 2008  # the demo history starts here; the opinion's own period is 2011-2013
 

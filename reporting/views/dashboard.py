@@ -7,8 +7,8 @@ from django.views.generic import TemplateView
 
 from sunshine.choices import OFFICES
 
-from .dashboards import MAP_RATES, dashboard, dashboard_region
-from .indicators import LABELS, RATES
+from ..dashboards import MAP_RATES, dashboard, dashboard_region
+from ..indicators import LABELS, RATES
 
 MAPS = {"prefecture": "geo/guizhou_prefectures.geojson", "county": "geo/guizhou_counties.geojson"}
 

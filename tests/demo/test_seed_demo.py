@@ -38,15 +38,15 @@ from cases.models.records import PersonRecord
 from cases.selectors import work_list
 from cases.services import late_report_alerts_raise, measure_validate
 from cases.services.alerts import breach_counts, breached
+from demo.management.commands.seed_demo import BULK, DatabaseSink
+from demo.population import DEMO_PASSWORD, FIELDS, STAFF, Geography, generate, identities
 from placement.choices import PlacementMode, ScaleClass
 from placement.models import BaseSubsidy, FollowUp, Loan, Placement, PlacementBase, scale_class
 from placement.selectors import bases_with_scale
 from placement.services import placement_validate
-from reporting.demo import DEMO_PASSWORD, FIELDS, STAFF, Geography, generate, identities
 from reporting.indicators import province_scope
-from reporting.management.commands.seed_demo import BULK, DatabaseSink
 from reporting.models import IndicatorSnapshot
-from reporting.services import month_ends, snapshots_compute
+from reporting.snapshots import month_ends, snapshots_compute
 from sunshine.choices import Role
 from sunshine.models import User
 from sunshine.pinyin import pinyin_initials

@@ -27,7 +27,7 @@ What is invented (DESIGN §3):
 
 Valid by construction: the per-row services are not called (120,000 persons would take hours through
 them), but every row satisfies their rules (``measure_validate``, the record services' date rules,
-``placement_validate``, ``progress_validate``, the benefit rules); tests/reporting/test_seed_demo.py
+``placement_validate``, ``progress_validate``, the benefit rules); tests/demo/test_seed_demo.py
 checks the generated rows against those functions. Audit: the bulk rows are written without model saves,
 so django-auditlog records no entries for them, which is intended for invented data; the staff accounts
 are saved normally.
@@ -288,7 +288,7 @@ _SHIFTED: dict[tuple[int, int], int] = {}
 
 
 def plus_months(ordinal: int, months: int) -> int:
-    """``cases.dates.add_months`` on day ordinals (memoised: a population has only so many distinct days)."""
+    """``sunshine.dates.add_months`` on day ordinals (memoised: a population has only so many distinct days)."""
     key = (ordinal, months)
     if key not in _SHIFTED:
         _SHIFTED[key] = add_months(dt.date.fromordinal(ordinal), months).toordinal()

@@ -13,8 +13,8 @@ from django.views import View
 
 from sunshine.jobs import job_start
 
-from .bulletin import BULLETIN_ROLES, PDF_JOB, bulletin, bulletin_issue, latest_month
-from .services import report_regions
+from ..bulletin import BULLETIN_ROLES, PDF_JOB, bulletin, bulletin_issue, latest_month
+from ..selectors import report_regions
 
 FIRST_MONTH, LAST_MONTH = dt.date(2000, 1, 1), dt.date(2099, 12, 1)
 

@@ -1,53 +1,15 @@
+"""The persons behind a figure of the dashboard, the bulletin or the assessment."""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from cases.models import Person
-from sunshine.views import ServiceFormView
 
-from .forms import PairingForm
-from .indicators import LABELS, PERSON_CONDITIONS, drill_down, drill_down_sealed
-from .models import IndicatorSnapshot, Pairing
-from .services import pairing_save
-
-
-class PairingListView(LoginRequiredMixin, ListView):
-    """Member units paired with regions; filter by region code."""
-
-    template_name = "reporting/pairing_list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        pairings = Pairing.objects.visible_to(self.request.user).select_related("region")
-        if region := self.request.GET.get("region", "").strip():
-            pairings = pairings.filter(region__code__startswith=region)
-        return pairings
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_edit": Pairing.scope.may_edit(self.request.user)}
-
-
-class PairingFormView(ServiceFormView):
-    title = gettext_lazy("Pairing responsibility")
-    form_class = PairingForm
-
-    def get_object(self):
-        if "pk" in self.kwargs:
-            return get_object_or_404(Pairing.objects.editable_by(self.request.user), pk=self.kwargs["pk"])
-        if not Pairing.scope.may_edit(self.request.user):
-            raise PermissionDenied
-        return Pairing()
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def run(self, form):
-        pairing_save(user=self.request.user, pairing=form.instance)
-        return "reporting:pairing_list"
-
+from ..indicators import LABELS, PERSON_CONDITIONS, drill_down, drill_down_sealed
+from ..models import IndicatorSnapshot
 
 # For a rate, the persons of the denominator who are not in the numerator: the list a reviewer acts on.
 COMPLEMENTS = {

@@ -1,8 +1,8 @@
-"""``seed_demo``: demo staff accounts and a synthetic population (reporting/demo.py), written in bulk. Demo only:
+"""``seed_demo``: demo staff accounts and a synthetic population (demo/population.py), written in bulk. Demo only:
 names, ID numbers and events are invented.
 
 The rows are written without model saves (COPY on PostgreSQL, multi-row INSERT elsewhere), so django-auditlog
-makes no audit entries for them; they are valid by construction (see reporting/demo.py) and the whole run is one
+makes no audit entries for them; they are valid by construction (see demo/population.py) and the whole run is one
 transaction. Idempotent: the persons are fixed by --seed and --persons; when all of them are already there the
 run changes nothing, and when only some are (another demo population, or real records with the same ID numbers)
 it refuses.
@@ -19,8 +19,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cases.models import Counselling, DrugUseFinding, HelpGroupMember, Measure, Person, UrineTest, Visit
+from demo.population import DEMO_PASSWORD, STAFF, Geography, ensure_staff, generate, identities
 from placement.models import FollowUp, Placement
-from reporting.demo import DEMO_PASSWORD, STAFF, Geography, ensure_staff, generate, identities
 from sunshine.choices import Role
 from welfare.models import Benefit
 
