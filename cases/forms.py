@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.concurrency import VersionedFormMixin
-from sunshine.forms import RegionPicker
+from sunshine.forms import DATE, RegionPicker, township_choices
 from sunshine.models import Region, User
 
 from .choices import EndReason, InfectionStatus, LegalBasis, MeasureKind, UnsealCause
@@ -19,15 +19,6 @@ from .models import (
     UrineTest,
     Visit,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def township_choices(user: User):
-    """Townships the user may put a person in: those of their own region."""
-    if not user.region_id:
-        return Region.objects.none()
-    return Region.objects.within(user.region).townships().select_related("parent")
 
 
 class PersonForm(VersionedFormMixin, forms.ModelForm):

@@ -1,28 +1,22 @@
 import datetime as dt
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.forms import BaseModelForm
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from sunshine.access import ensure, may
+from sunshine.access import may
 from sunshine.audit import audit_event, probe_alerts
 from sunshine.choices import Role
-from sunshine.concurrency import StaleVersion
 from sunshine.models import AuditEntry
-from sunshine.once import FIELD_NAME as ONE_TIME_FIELD
-from sunshine.once import create_once, parse_key
 from sunshine.pdf import render_pdf
+from sunshine.views import ServiceFormView
 
 from . import services
 from .choices import TestResult, TransferStatus
@@ -42,6 +36,7 @@ from .forms import (
 )
 from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
+from .sections import home_sections, person_sections, register_home_section
 from .selectors import may_see_health, person_list, treatments_under_way, work_list
 from .timeline import timeline
 
@@ -49,25 +44,6 @@ COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
 POSITIVE_TEST_HELP = gettext_lazy(
     "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
 )
-
-# Sections that apps above cases add to the person's file: functions (person, user) -> a context dict
-# with "template", or None to show nothing.
-_person_sections: list = []
-
-
-def register_person_section(section):
-    _person_sections.append(section)
-    return section
-
-
-# Sections of the home page that apps add for the users whose work they hold (department staff above all):
-# functions (user, today) -> a context dict with "template", or None to show nothing.
-_home_sections: list = []
-
-
-def register_home_section(section):
-    _home_sections.append(section)
-    return section
 
 
 @register_home_section
@@ -78,101 +54,6 @@ def _treatments_section(user, today) -> dict | None:
     return {"template": "cases/home_treatments.html", "measures": treatments_under_way(user=user, today=today)}
 
 
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field where the form has one, else on top."""
-    if isinstance(error, StaleVersion):  # a form that carries no version shows only the summary
-        if hasattr(form, "add_stale_error"):
-            form.add_stale_error(error)
-        else:
-            form.add_error(None, error.message_dict[NON_FIELD_ERRORS])
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
-class ServiceFormView(LoginRequiredMixin, FormView):
-    """A form whose valid data goes to a service: form → service → redirect.
-
-    ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``action``, the declared
-    action the page performs (``sunshine.access.may``) on ``action_target()``, then answers 403 to those who see
-    the subject but may not act.
-    """
-
-    template_name = "cases/action_form.html"
-    title = ""
-    action: str | None = None
-    # Whether the form creates a row and so carries a one-time id (``sunshine.once``). None: a model form
-    # for a new instance does; a plain form that creates says True and sets ``self.created`` in ``run``.
-    one_time: bool | None = None
-    created = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.object = self.get_object()
-        if self.action is not None:
-            ensure(request.user, self.action, self.action_target())
-        scope = getattr(type(self.object), "scope", None)
-        if scope and scope.seals and getattr(getattr(self.object, "person", self.object), "sealed", False):
-            raise PermissionDenied  # a sealed file opened by a lawful query is read-only (DESIGN §3b)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self):
-        return None
-
-    def action_target(self):
-        """The row (or, for an action that makes one, the model) ``action`` is asked about."""
-        return self.object
-
-    def run(self, form):
-        """Call the service; return what to redirect to."""
-        raise NotImplementedError
-
-    def creates(self, form) -> bool:
-        if self.one_time is not None:
-            return self.one_time
-        return isinstance(form, BaseModelForm) and form.instance._state.adding
-
-    def form_valid(self, form):
-        try:
-            target = self._run_once(form) if self.creates(form) else self.run(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        if target is None:
-            return redirect(self._repeat_target)
-        messages.success(self.request, _("Saved."))
-        return redirect(target)
-
-    def _run_once(self, form):
-        """``run`` under the form's one-time id; None when that id had already saved its row."""
-        outcome = {}
-
-        def create():
-            outcome["target"] = self.run(form)
-            return self.created or form.instance
-
-        key = parse_key(self.request.POST.get(ONE_TIME_FIELD))
-        row, created = create_once(user=self.request.user, key=key, create=create)
-        if created:
-            return outcome["target"]
-        # Sent twice (back + resubmit, a double tap): the first one saved it; show where it is.
-        messages.info(self.request, _("This form had already been sent; it was saved once."))
-        subject = row if hasattr(row, "get_absolute_url") else getattr(row, "person", None)
-        self._repeat_target = subject if hasattr(subject, "get_absolute_url") else "home"
-        return None
-
-    def get_context_data(self, **kwargs):
-        context = {**super().get_context_data(**kwargs), "title": self.title, "object": self.object}
-        if self.creates(context["form"]):
-            # A new id for a new form; a form shown again with its errors keeps the id it was sent with.
-            context["one_time_id"] = self.request.POST.get(ONE_TIME_FIELD) or uuid.uuid4()
-        return context
-
-
 class HomeView(LoginRequiredMixin, TemplateView):
     """The work list: overdue and due this week, open alerts and transfers awaiting this user."""
 
@@ -180,7 +61,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, dt.date.today()
-        sections = [found for section in _home_sections if (found := section(user, today))]
+        sections = home_sections(user, today)
         if user.role == Role.DEPARTMENT_STAFF:
             # Department staff hold no caseload: their home is their department's own work.
             return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
@@ -253,7 +134,7 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
                 for kind, (model, _fields) in RECORD_KINDS.items()
                 if may(user, "add", model) and not person.sealed
             ],
-            "sections": [found for section in _person_sections if (found := section(person, user))],
+            "sections": person_sections(person, user),
             "open_transfer": Transfer.objects.visible_to(user)
             .filter(person=person, status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
             .first(),

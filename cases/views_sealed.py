@@ -10,12 +10,12 @@ from django.views.generic import DetailView, ListView
 
 from sunshine.access import may
 from sunshine.choices import OFFICES
+from sunshine.views import ServiceFormView
 
 from .choices import QueryStatus, UnsealCause
 from .forms import LawfulQueryDecisionForm, LawfulQueryForm, SealedCaseForm, SealForm
 from .models import DrugUseFinding, LawfulQuery, Measure, Person, UrineTest
 from .services import sealing
-from .views import ServiceFormView
 
 
 class PersonSealView(ServiceFormView):

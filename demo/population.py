@@ -62,7 +62,6 @@ from cases.choices import (
     TransferStatus,
     VisitKind,
 )
-from cases.dates import add_months
 from cases.models import (
     Absence,
     Alert,
@@ -86,13 +85,14 @@ from cases.models.measures import (
     REPORT_DAYS,
 )
 from cases.selectors import schedule_rules
-from cases.services import pinyin_initials
 from cases.services.alerts import ABSENCE_DAYS_LIMIT, ABSENCES_LIMIT, MISSED_TESTS_LIMIT
 from placement.choices import BaseKind, LoanStatus, PayingLevel, PlacementMode
 from placement.models import LARGE_SCALE, MEDIUM_SCALE, BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementBase
 from placement.pathway import FOLLOW_UP_DAYS
 from sunshine.choices import Department, Role
+from sunshine.dates import add_months
 from sunshine.models import Region, StaffPeriod, User
+from sunshine.pinyin import pinyin_initials
 from training.choices import EnrolmentStatus, ProviderKind
 from training.models import Course, Enrolment
 from welfare.choices import BenefitKind, BenefitStatus
@@ -288,7 +288,7 @@ _SHIFTED: dict[tuple[int, int], int] = {}
 
 
 def plus_months(ordinal: int, months: int) -> int:
-    """``cases.dates.add_months`` on day ordinals (memoised: a population has only so many distinct days)."""
+    """``sunshine.dates.add_months`` on day ordinals (memoised: a population has only so many distinct days)."""
     key = (ordinal, months)
     if key not in _SHIFTED:
         _SHIFTED[key] = add_months(dt.date.fromordinal(ordinal), months).toordinal()

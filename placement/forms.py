@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DATE, township_choices
 from sunshine.concurrency import VersionedFormMixin
-from sunshine.forms import RegionPicker
+from sunshine.forms import DATE, RegionPicker, township_choices
 from sunshine.models import Region
 
 from .choices import LoanStatus

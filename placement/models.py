@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.dates import add_years
 from cases.models.records import PersonRecord
 from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
+from sunshine.dates import add_years
 from sunshine.models import Region, prefix_index
 
 from .choices import BaseKind, LoanStatus, PayingLevel, PlacementMode, ScaleClass

@@ -6,9 +6,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cases.pathway import PLACED, register_fact_source
+from cases.sections import register_person_section
 from cases.selectors import WorkItem, register_work_source
 from cases.timeline import Entry, register_timeline_source
-from cases.views import register_person_section
 from sunshine.access import may
 
 from .choices import PlacementMode

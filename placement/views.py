@@ -11,13 +11,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 from openpyxl import Workbook
 
 from cases.models import Person
-from cases.views import ServiceFormView
 from sunshine.access import holds_lawful_grant, may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
 from sunshine.spreadsheets import CONTENT_TYPE as XLSX
 from sunshine.spreadsheets import workbook_bytes
+from sunshine.views import ServiceFormView
 
 from . import services
 from .forms import BaseForm, EmployerForm, FollowUpForm, LoanDecisionForm, LoanForm, PlacementForm, SubsidyForm

@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import DATE
+from sunshine.forms import DATE
 
 from .models import Pairing
 

@@ -44,12 +44,12 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import MeasureKind
-from cases.dates import add_years
 from cases.models import DrugUseFinding, Measure, Person, StatusEvent, Transfer, UrineTest
 from cases.models.measures import REPORT_DAYS
 from placement.models import LARGE_SCALE, MEDIUM_SCALE, Placement
 from placement.selectors import bases_with_scale
 from sunshine.choices import CODE_LENGTH, Level, Role
+from sunshine.dates import add_years
 from sunshine.models import Region
 
 COUNTS = (

@@ -8,6 +8,15 @@ from .choices import LEVEL_DEPTH, ROLE_LEVEL, Role
 from .models import Region, User
 from .pinyin import pinyin_initials
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def township_choices(user: User):
+    """Townships the user may put a person in: those of their own region."""
+    if not user.region_id:
+        return Region.objects.none()
+    return Region.objects.within(user.region).townships().select_related("parent")
+
 
 class RegionPicker(forms.Select):
     """The one region picker: a select of townships grouped by county (or of counties grouped by prefecture).

@@ -1,14 +1,16 @@
 import base64
 import datetime as dt
+import uuid
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.forms import BaseModelForm
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -22,16 +24,114 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .access import person_type, sealed_person_ids
+from .access import ensure, person_type, sealed_person_ids
 from .audit import audit_event
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
+from .concurrency import StaleVersion
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
 from .jobs import broker_available, progress_context
 from .models import ApiToken, AuditEntry, Job, User, WorkerHeartbeat
+from .once import FIELD_NAME as ONE_TIME_FIELD
+from .once import create_once, parse_key
 from .services import staff_save, token_revoke
 
 RECOVERY_CODE_COUNT = 10
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field where the form has one, else on top."""
+    if isinstance(error, StaleVersion):  # a form that carries no version shows only the summary
+        if hasattr(form, "add_stale_error"):
+            form.add_stale_error(error)
+        else:
+            form.add_error(None, error.message_dict[NON_FIELD_ERRORS])
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):
+    """A form whose valid data goes to a service: form → service → redirect.
+
+    ``get_object`` fetches the subject through ``visible_to`` (404 when out of scope); ``action``, the declared
+    action the page performs (``sunshine.access.may``) on ``action_target()``, then answers 403 to those who see
+    the subject but may not act.
+    """
+
+    template_name = "sunshine/action_form.html"
+    title = ""
+    action: str | None = None
+    # Whether the form creates a row and so carries a one-time id (``sunshine.once``). None: a model form
+    # for a new instance does; a plain form that creates says True and sets ``self.created`` in ``run``.
+    one_time: bool | None = None
+    created = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        if self.action is not None:
+            ensure(request.user, self.action, self.action_target())
+        scope = getattr(type(self.object), "scope", None)
+        if scope and scope.seals and getattr(getattr(self.object, "person", self.object), "sealed", False):
+            raise PermissionDenied  # a sealed file opened by a lawful query is read-only (DESIGN §3b)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        return None
+
+    def action_target(self):
+        """The row (or, for an action that makes one, the model) ``action`` is asked about."""
+        return self.object
+
+    def run(self, form):
+        """Call the service; return what to redirect to."""
+        raise NotImplementedError
+
+    def creates(self, form) -> bool:
+        if self.one_time is not None:
+            return self.one_time
+        return isinstance(form, BaseModelForm) and form.instance._state.adding
+
+    def form_valid(self, form):
+        try:
+            target = self._run_once(form) if self.creates(form) else self.run(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        if target is None:
+            return redirect(self._repeat_target)
+        messages.success(self.request, _("Saved."))
+        return redirect(target)
+
+    def _run_once(self, form):
+        """``run`` under the form's one-time id; None when that id had already saved its row."""
+        outcome = {}
+
+        def create():
+            outcome["target"] = self.run(form)
+            return self.created or form.instance
+
+        key = parse_key(self.request.POST.get(ONE_TIME_FIELD))
+        row, created = create_once(user=self.request.user, key=key, create=create)
+        if created:
+            return outcome["target"]
+        # Sent twice (back + resubmit, a double tap): the first one saved it; show where it is.
+        messages.info(self.request, _("This form had already been sent; it was saved once."))
+        subject = row if hasattr(row, "get_absolute_url") else getattr(row, "person", None)
+        self._repeat_target = subject if hasattr(subject, "get_absolute_url") else "home"
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = {**super().get_context_data(**kwargs), "title": self.title, "object": self.object}
+        if self.creates(context["form"]):
+            # A new id for a new form; a form shown again with its errors keeps the id it was sent with.
+            context["one_time_id"] = self.request.POST.get(ONE_TIME_FIELD) or uuid.uuid4()
+        return context
 
 
 class HealthView(View):

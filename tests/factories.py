@@ -15,8 +15,8 @@ from cases.models import (
     UrineTest,
     Visit,
 )
-from cases.services import pinyin_initials
 from sunshine.models import StaffPeriod, User
+from sunshine.pinyin import pinyin_initials
 
 PASSWORD = "Sunshine-test-2011"
 

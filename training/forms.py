@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DATE
 from sunshine.choices import Level
-from sunshine.forms import RegionPicker
+from sunshine.forms import DATE, RegionPicker
 from sunshine.models import Region, User
 
 from .models import Course

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.pathway import TRAINING, register_fact_source
+from cases.sections import register_person_section
 from cases.timeline import Entry, register_timeline_source
-from cases.views import register_person_section
 from sunshine.access import may
 from sunshine.choices import Role
 

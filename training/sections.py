@@ -1,6 +1,6 @@
 """The training section of the home page (registered from apps.ready)."""
 
-from cases.views import register_home_section
+from cases.sections import register_home_section
 from sunshine.access import may
 from sunshine.choices import Role
 

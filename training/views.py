@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from cases.models import Person
-from cases.views import ServiceFormView
 from sunshine.access import ensure_editable, may
 from sunshine.choices import Role
+from sunshine.views import ServiceFormView
 
 from . import services
 from .forms import ApproveForm, CourseFilterForm, CourseForm, EnrolmentForm, ProgressForm

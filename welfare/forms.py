@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.forms import DATE
+from sunshine.forms import DATE
 
 from .choices import BenefitKind, BenefitStatus
 

@@ -1,6 +1,6 @@
 """The welfare section of a person's file (registered from apps.ready)."""
 
-from cases.views import register_home_section, register_person_section
+from cases.sections import register_home_section, register_person_section
 from sunshine.access import may
 
 from .models import Benefit

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from cases.models import Person
-from cases.views import ServiceFormView
 from sunshine.access import may
+from sunshine.views import ServiceFormView
 
 from . import services
 from .filters import BenefitFilter

@@ -1,9 +1,6 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.fields import get_error_detail
 
-from sunshine.api.concurrency import PreconditionFailed
-from sunshine.concurrency import StaleVersion
+from sunshine.api.serializers import ScopedRelatedField, call_service
 from sunshine.models import Region
 
 from .. import services
@@ -25,23 +22,6 @@ from ..models import (
 from ..selectors import may_see_health
 
 HEALTH_FIELDS = ("hiv_status", "other_infections")
-
-
-def call_service(service, **kwargs):
-    """Run a service; its Django ValidationError becomes DRF's 400 with the same field messages."""
-    try:
-        return service(**kwargs)
-    except StaleVersion as error:
-        raise PreconditionFailed(error) from None
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(get_error_detail(error)) from None
-
-
-class ScopedPersonField(serializers.PrimaryKeyRelatedField):
-    """A person the caller may see; any other id is "does not exist", like a missing one."""
-
-    def get_queryset(self):
-        return Person.objects.visible_to(self.context["request"].user)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -88,7 +68,7 @@ class PersonListSerializer(PersonSerializer):
 class RecordSerializer(serializers.ModelSerializer):
     """A day-to-day record about a person, written through ``record_save``."""
 
-    person = ScopedPersonField()
+    person = ScopedRelatedField(Person)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     def save(self, **kwargs):
@@ -142,7 +122,7 @@ HelperSerializer = record_serializer(HelpGroupMember, ["role", "name", "phone", 
 class MeasureSerializer(serializers.ModelSerializer):
     """A measure with its derived clocks. County officers create and correct; workers record the report."""
 
-    person = ScopedPersonField()
+    person = ScopedRelatedField(Person)
     report_deadline = serializers.DateField(read_only=True)
     planned_end = serializers.DateField(read_only=True)
     reported_late = serializers.SerializerMethodField()
@@ -194,7 +174,7 @@ class MeasureEscalateSerializer(serializers.Serializer):
 
 
 class TransferSerializer(serializers.ModelSerializer):
-    person = ScopedPersonField()
+    person = ScopedRelatedField(Person)
     from_township = serializers.SlugRelatedField(slug_field="code", read_only=True)
     to_township = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.townships())
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from sunshine.api.serializers import call_service
 from sunshine.api.viewsets import ScopedModelViewSet
 from sunshine.audit import audit_event
 from sunshine.models import AuditEntry
@@ -94,7 +95,7 @@ class MeasureViewSet(ScopedModelViewSet):
         measure = self.get_object()
         data = s.MeasureCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        measure = s.call_service(services.measure_close, user=request.user, measure=measure, **data.validated_data)
+        measure = call_service(services.measure_close, user=request.user, measure=measure, **data.validated_data)
         return Response(self.get_serializer(measure).data)
 
     @extend_schema(request=s.MeasureEscalateSerializer, responses=s.MeasureSerializer)
@@ -103,7 +104,7 @@ class MeasureViewSet(ScopedModelViewSet):
         measure = self.get_object()
         data = s.MeasureEscalateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        isolation = s.call_service(services.measure_escalate, user=request.user, measure=measure, **data.validated_data)
+        isolation = call_service(services.measure_escalate, user=request.user, measure=measure, **data.validated_data)
         return Response(self.get_serializer(isolation).data, status=201)
 
 
@@ -120,7 +121,7 @@ class TransferViewSet(ScopedModelViewSet):
         transfer = self.get_object()
         data = s.TransferDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        transfer = s.call_service(service, user=request.user, transfer=transfer, **extra(data.validated_data))
+        transfer = call_service(service, user=request.user, transfer=transfer, **extra(data.validated_data))
         return Response(self.get_serializer(transfer).data)
 
     @extend_schema(request=s.TransferDecisionSerializer, responses=s.TransferSerializer)
@@ -168,5 +169,5 @@ class LawfulQueryViewSet(ScopedModelViewSet):
         query = self.get_object()
         data = s.LawfulQueryDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        query = s.call_service(services.lawful_query_decide, user=request.user, query=query, **data.validated_data)
+        query = call_service(services.lawful_query_decide, user=request.user, query=query, **data.validated_data)
         return Response(self.get_serializer(query).data)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Department, Role
 from sunshine.concurrency import Versioned
+from sunshine.dates import add_months, add_years, whole_years_between
 
 from ..choices import COMMUNITY_MEASURES, EndReason, MeasureKind
-from ..dates import add_months, add_years, whole_years_between
 
 REPORT_DAYS = 15  # a CD/CR order must be reported to the township within 15 days
 DISCHARGE_NOTICE_DAYS = 7  # the township is told of a discharge within 7 days

@@ -45,11 +45,11 @@ from sunshine.access import township_code_of, within_region
 from sunshine.audit import registration_probe_record
 from sunshine.choices import Level
 from sunshine.models import AuditEntry, Region, User
+from sunshine.pinyin import pinyin_initials
 
 from ..id_numbers import birth_date_of, sex_of
 from ..models import Person
 from ..services.alerts import breach_alerts_refresh
-from ..services.persons import pinyin_initials
 from .bulk import insert_objects, insert_rows
 from .cells import CellError, spelling
 from .reader import RosterFileError, read_roster

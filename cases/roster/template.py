@@ -6,10 +6,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from stdnum.cn.ric import calc_check_digit
 
+from sunshine.forms import township_choices
 from sunshine.models import Region, User
 from sunshine.spreadsheets import workbook_bytes
 
-from ..forms import township_choices
 from .sheets import registered_sheets
 
 NOTES = "说明"

@@ -11,7 +11,7 @@ from .measures import (
     measure_record_report,
     measure_validate,
 )
-from .persons import person_register, person_update, pinyin_initials
+from .persons import person_register, person_update
 from .records import record_save, urine_test_record
 from .sealing import lawful_query_decide, lawful_query_request, person_seal, sealed_case_record
 from .transfers import transfer_accept, transfer_approve, transfer_reject, transfer_start
@@ -34,7 +34,6 @@ __all__ = [
     "person_register",
     "person_seal",
     "person_update",
-    "pinyin_initials",
     "record_save",
     "sealed_case_record",
     "transfer_accept",

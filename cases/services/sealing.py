@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from sunshine.access import ensure, may
 from sunshine.choices import OFFICES, Role
+from sunshine.dates import add_years
 from sunshine.models import User
 
 from ..choices import LegalBasis, QueryStatus, SealCause, TestResult, UnsealCause
-from ..dates import add_years
 from ..id_numbers import normalize_id_number
 from ..models import DrugUseFinding, LawfulQuery, Measure, Person, Sealing, UrineTest
 from ..models.sealing import GRANT_DAYS

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
-from cases.api.serializers import RecordSerializer, ScopedPersonField, call_service
+from cases.api.serializers import RecordSerializer
+from cases.models import Person
+from sunshine.api.serializers import ScopedRelatedField, call_service
 from sunshine.models import Region
 
 from .. import services
@@ -61,7 +63,7 @@ class PlacementSerializer(RecordSerializer):
 
 
 class FollowUpSerializer(RecordSerializer):
-    person = ScopedPersonField(read_only=True)
+    person = ScopedRelatedField(Person, read_only=True)
 
     class Meta:
         model = FollowUp

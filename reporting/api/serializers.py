@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cases.api.serializers import call_service
+from sunshine.api.serializers import call_service
 from sunshine.models import Region
 
 from ..models import IndicatorSnapshot, Target

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from cases.views import add_service_errors
 from sunshine.access import may
 from sunshine.jobs import job_start
+from sunshine.views import add_service_errors
 
 from ..assessment import (
     CORRECT_JOB,

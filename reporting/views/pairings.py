@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
-from cases.views import ServiceFormView
 from sunshine.access import may
+from sunshine.views import ServiceFormView
 
 from ..forms import PairingForm
 from ..models import Pairing

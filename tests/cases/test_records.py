@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cases.dates import add_years
 from cases.models import Alert, Leave, UrineTest, Visit
 from cases.selectors import work_list
 from cases.services import record_save
+from sunshine.dates import add_years
 
 from ..factories import MeasureFactory, PersonFactory
 

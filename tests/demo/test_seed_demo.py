@@ -36,7 +36,7 @@ from cases.models import (
 )
 from cases.models.records import PersonRecord
 from cases.selectors import work_list
-from cases.services import late_report_alerts_raise, measure_validate, pinyin_initials
+from cases.services import late_report_alerts_raise, measure_validate
 from cases.services.alerts import breach_counts, breached
 from demo.management.commands.seed_demo import BULK, DatabaseSink
 from demo.population import DEMO_PASSWORD, FIELDS, STAFF, Geography, generate, identities
@@ -49,6 +49,7 @@ from reporting.models import IndicatorSnapshot
 from reporting.snapshots import month_ends, snapshots_compute
 from sunshine.choices import Role
 from sunshine.models import User
+from sunshine.pinyin import pinyin_initials
 from training.models import Course, Enrolment
 from training.services import progress_validate
 from welfare.choices import MEDICAL_KINDS, ONE_OFF_KINDS, BenefitStatus

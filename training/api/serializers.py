@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from cases.api.serializers import ScopedPersonField, call_service
+from cases.models import Person
+from sunshine.api.serializers import ScopedRelatedField, call_service
 from sunshine.models import Region
 
 from .. import services
@@ -8,11 +9,6 @@ from ..choices import EnrolmentStatus
 from ..models import Course, Enrolment
 
 PROGRESS_FIELDS = ("attendance", "completed", "completed_on", "certificate_number", "withdrawn_on", "notes")
-
-
-class VisibleCourseField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Course.objects.visible_to(self.context["request"].user)
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -69,8 +65,8 @@ class EnrolmentCreateSerializer(serializers.ModelSerializer):
     """Enrol a person of the caller's scope; a course of another county waits for county approval.
     The answer is the enrolment as ``EnrolmentSerializer`` shows it."""
 
-    person = ScopedPersonField()
-    course = VisibleCourseField()
+    person = ScopedRelatedField(Person)
+    course = ScopedRelatedField(Course)
 
     class Meta:
         model = Enrolment

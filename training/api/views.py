@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from sunshine.api.serializers import call_service
 from sunshine.api.viewsets import ScopedModelViewSet
 from sunshine.filters import ScopedFilterSet
 
@@ -56,5 +57,5 @@ class EnrolmentViewSet(ScopedModelViewSet):
     @extend_schema(request=None, responses=s.EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        enrolment = s.call_service(services.enrolment_approve, user=request.user, enrolment=self.get_object())
+        enrolment = call_service(services.enrolment_approve, user=request.user, enrolment=self.get_object())
         return Response(s.EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from cases.api.serializers import ScopedPersonField, call_service
+from cases.models import Person
+from sunshine.api.serializers import ScopedRelatedField, call_service
 
 from .. import services
 from ..choices import BenefitStatus
@@ -11,7 +12,7 @@ class BenefitSerializer(serializers.ModelSerializer):
     """A welfare benefit. POST applies (township or county office); PATCH corrects the application (county
     office); decisions go through the ``decide`` and ``end`` actions (civil affairs)."""
 
-    person = ScopedPersonField()
+    person = ScopedRelatedField(Person)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 

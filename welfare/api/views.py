@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from sunshine.api.serializers import call_service
 from sunshine.api.viewsets import ScopedModelViewSet
 
 from .. import services
@@ -26,7 +27,7 @@ class BenefitViewSet(ScopedModelViewSet):
         benefit = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
-        benefit = s.call_service(service, user=request.user, benefit=benefit, **data.validated_data)
+        benefit = call_service(service, user=request.user, benefit=benefit, **data.validated_data)
         return Response(self.get_serializer(benefit).data)
 
     @extend_schema(request=s.BenefitDecisionSerializer, responses=s.BenefitSerializer)
