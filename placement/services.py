@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.services import record_save
-from sunshine.access import ensure, ensure_editable, may
+from sunshine.access import ensure, ensure_editable, may, scoped_save
 from sunshine.models import User
 
 from .choices import LoanStatus, PlacementMode
@@ -17,30 +17,20 @@ from .models import BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementB
 @transaction.atomic
 def base_save(*, user: User, base: PlacementBase) -> PlacementBase:
     """Create or change a placement base of the county office's own county."""
-    if base.pk:
-        ensure_editable(user, base)
-    elif not may(user, "add", PlacementBase):
+    if base._state.adding and not may(user, "add", PlacementBase):
         raise PermissionDenied
     if base.region_id and len(base.region_id) != 9:
         raise ValidationError({"region": _("Choose a township.")})
     if base.opened_on and base.opened_on > dt.date.today():
         raise ValidationError({"opened_on": _("This date is in the future.")})
-    base.full_clean()
-    base.save()
-    ensure_editable(user, base)
-    return base
+    return scoped_save(user, base)
 
 
 @transaction.atomic
 def employer_save(*, user: User, employer: Employer) -> Employer:
-    if employer.pk:
-        ensure_editable(user, employer)
-    elif not may(user, "add", Employer):
+    if employer._state.adding and not may(user, "add", Employer):
         raise PermissionDenied
-    employer.full_clean()
-    employer.save()
-    ensure_editable(user, employer)
-    return employer
+    return scoped_save(user, employer)
 
 
 def placement_validate(placement: Placement, *, others: list[Placement] | None = None) -> None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure, ensure_editable, may, within_region
+from sunshine.access import ensure, may, scoped_save, within_region
 from sunshine.choices import Level
 from sunshine.models import User
 
@@ -19,35 +19,28 @@ from .choices import EnrolmentStatus
 from .models import Course, Enrolment
 
 
-def _ensure_course_editable(user: User, course: Course) -> None:
-    if not Course.objects.editable_by(user).filter(pk=course.pk).exists():
-        raise PermissionDenied
-
-
 @transaction.atomic
 def course_save(*, user: User, course: Course) -> Course:
     """Create or change a course of a county within the user's region (county office, HR department)."""
     if not may(user, "add", Course):
         raise PermissionDenied
-    if course.pk:
-        _ensure_course_editable(user, course)
-    else:
+    if course._state.adding:
         course.created_by = user
-    course.full_clean()
-    errors = {}
-    if course.region.level != Level.COUNTY:
-        errors["region"] = _("A course belongs to a county: choose a county.")
-    elif not within_region(user, course.region_id):
-        errors["region"] = _("Choose a county within your region.")
-    if course.pk:
-        most = course.enrolments.order_by("-attendance").values_list("attendance", flat=True).first()
-        if most and most > course.hours:
-            errors["hours"] = _("An enrolment already records %(hours)s hours attended.") % {"hours": most}
-    if errors:
-        raise ValidationError(errors)
-    course.save()
-    _ensure_course_editable(user, course)
-    return course
+
+    def validate(course: Course) -> None:
+        errors = {}
+        if course.region.level != Level.COUNTY:
+            errors["region"] = _("A course belongs to a county: choose a county.")
+        elif not within_region(user, course.region_id):
+            errors["region"] = _("Choose a county within your region.")
+        if course.pk:
+            most = course.enrolments.order_by("-attendance").values_list("attendance", flat=True).first()
+            if most and most > course.hours:
+                errors["hours"] = _("An enrolment already records %(hours)s hours attended.") % {"hours": most}
+        if errors:
+            raise ValidationError(errors)
+
+    return scoped_save(user, course, validate=validate)
 
 
 def _seats_taken(course: Course) -> int:
@@ -78,24 +71,18 @@ def enrolment_create(*, user: User, person: Person, course: Course, enrolled_on:
     if not enrolment.crosses_counties:
         enrolment.status = EnrolmentStatus.ENROLLED
         enrolment.approved_on, enrolment.approved_by = enrolled_on, user
-    enrolment.full_clean()
-    enrolment.save()
-    ensure_editable(user, enrolment)
-    return enrolment
+    return scoped_save(user, enrolment)
 
 
 @transaction.atomic
 def enrolment_approve(*, user: User, enrolment: Enrolment) -> Enrolment:
     """The person's county office approves an enrolment in a course of another county."""
-    ensure_editable(user, enrolment)
     ensure(user, "approve", enrolment)
     if not enrolment.awaiting_approval:
         raise ValidationError({"status": _("This enrolment is not awaiting approval.")})
     enrolment.status = EnrolmentStatus.ENROLLED
     enrolment.approved_on, enrolment.approved_by = dt.date.today(), user
-    enrolment.save(update_fields=["status", "approved_on", "approved_by"])
-    ensure_editable(user, enrolment)
-    return enrolment
+    return scoped_save(user, enrolment, update_fields=["status", "approved_on", "approved_by"])
 
 
 def progress_validate(enrolment: Enrolment, *, today: dt.date) -> None:
@@ -145,7 +132,7 @@ def enrolment_record_progress(
     notes: str | None = None,
 ) -> Enrolment:
     """Record hours attended, completion with its certificate, or withdrawal (township, county, HR staff)."""
-    ensure_editable(user, enrolment)
+    ensure(user, "change", enrolment)
     if enrolment.awaiting_approval:
         raise ValidationError({"status": _("This enrolment awaits the approval of the person's county office.")})
     enrolment.attendance, enrolment.completed = attendance, completed
@@ -154,8 +141,4 @@ def enrolment_record_progress(
     if notes is not None:
         enrolment.notes = notes
     enrolment.status = EnrolmentStatus.WITHDRAWN if withdrawn_on else EnrolmentStatus.ENROLLED
-    enrolment.full_clean()
-    progress_validate(enrolment, today=dt.date.today())
-    enrolment.save()
-    ensure_editable(user, enrolment)
-    return enrolment
+    return scoped_save(user, enrolment, validate=lambda enrolment: progress_validate(enrolment, today=dt.date.today()))

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure, ensure_editable
+from sunshine.access import ensure, ensure_editable, scoped_save
 from sunshine.models import User
 
 from .choices import MEDICAL_KINDS, BenefitStatus
@@ -20,11 +20,11 @@ from .models import Benefit
 OUTCOMES = (BenefitStatus.APPROVED, BenefitStatus.REFUSED)
 
 
-def _not_in_future(benefit: Benefit, *fields: str) -> None:
+def _not_in_future(benefit: Benefit) -> None:
     today = dt.date.today()
     errors = {
         name: _("This date is in the future.")
-        for name in fields
+        for name in ("applied_on", "decided_on", "ends_on")
         if getattr(benefit, name) is not None and getattr(benefit, name) > today
     }
     if errors:
@@ -43,14 +43,6 @@ def _check_duplicate(benefit: Benefit) -> None:
         )
 
 
-def _save(user: User, benefit: Benefit) -> Benefit:
-    benefit.full_clean()
-    _not_in_future(benefit, "applied_on", "decided_on", "ends_on")
-    benefit.save()
-    ensure_editable(user, benefit)
-    return benefit
-
-
 @transaction.atomic
 def benefit_apply(
     *, user: User, person: Person, kind: str, applied_on: dt.date, application_notes: str = ""
@@ -64,7 +56,7 @@ def benefit_apply(
     )
     benefit.full_clean()
     _check_duplicate(benefit)
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)
 
 
 @transaction.atomic
@@ -80,7 +72,6 @@ def benefit_decide(
 ) -> Benefit:
     """Approve an application (with its amount and start) or refuse it (with the reason): civil affairs only."""
     ensure(user, "decide", benefit)
-    ensure_editable(user, benefit)
     benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)  # two officers deciding at once: one wins
     if benefit.status != BenefitStatus.APPLIED:
         raise ValidationError({"status": _("This application has already been decided.")})
@@ -90,26 +81,25 @@ def benefit_decide(
     benefit.decision_notes = decision_notes
     if outcome == BenefitStatus.APPROVED:
         benefit.amount, benefit.starts_on = amount, starts_on
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)
 
 
 @transaction.atomic
 def benefit_end(*, user: User, benefit: Benefit, ends_on: dt.date) -> Benefit:
     """End a running benefit (civil affairs): the person no longer qualifies, moved away, died..."""
     ensure(user, "end", benefit)
-    ensure_editable(user, benefit)
     benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
     if benefit.status != BenefitStatus.APPROVED:
         raise ValidationError({"status": _("Only an approved benefit can be ended.")})
     benefit.status, benefit.ends_on = BenefitStatus.ENDED, ends_on
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)
 
 
 @transaction.atomic
 def benefit_correct(*, user: User, benefit: Benefit) -> Benefit:
     """Correct an application's details (county office); the same rules as when applying hold."""
     ensure(user, "correct", benefit)
-    ensure_editable(user, benefit)
+    ensure_editable(user, benefit)  # as stored, before the duplicate check
     benefit.full_clean()
     _check_duplicate(benefit)
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)

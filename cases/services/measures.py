@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure, ensure_editable
+from sunshine.access import ensure, scoped_save
 from sunshine.models import User
 
 from ..choices import COMMUNITY_MEASURES, EndReason, MeasureKind
@@ -119,11 +119,7 @@ def _transition_errors(measure: Measure, others: list[Measure] | None = None) ->
 def _save(user: User, measure: Measure) -> Measure:
     if measure.kind in COMMUNITY_MEASURES and measure.reported_on:
         measure.started_on = measure.reported_on  # the CD/CR clock runs from the report date
-    measure.full_clean()
-    measure_validate(measure)
-    measure.save()
-    ensure_editable(user, measure)
-    return measure
+    return scoped_save(user, measure, validate=measure_validate)
 
 
 @transaction.atomic
@@ -138,7 +134,6 @@ def measure_order(*, user: User, measure: Measure) -> Measure:
 @transaction.atomic
 def measure_correct(*, user: User, measure: Measure) -> Measure:
     """Correct a measure's details (county office)."""
-    ensure_editable(user, measure)
     ensure(user, "correct", measure)
     return _save(user, measure)
 
@@ -148,7 +143,7 @@ def measure_record_report(
     *, user: User, measure: Measure, reported_on: dt.date, agreement_on: dt.date | None
 ) -> Measure:
     """The person reported to the township (and signed the agreement): the CD/CR clock starts."""
-    ensure_editable(user, measure)
+    ensure(user, "change", measure)
     if not measure.is_community:
         raise ValidationError({"reported_on": _("Only community detox and rehabilitation are reported.")})
     if agreement_on and agreement_on < reported_on:
@@ -162,7 +157,6 @@ def measure_record_report(
 @transaction.atomic
 def measure_close(*, user: User, measure: Measure, ended_on: dt.date, end_reason: str) -> Measure:
     """End a measure: discharge on expiry, release, termination... (county office)."""
-    ensure_editable(user, measure)
     ensure(user, "close", measure)
     if measure.ended_on:
         raise ValidationError({"ended_on": _("This measure has already ended.")})
@@ -206,11 +200,10 @@ def measure_extend(*, user: User, measure: Measure, extension_months: int) -> Me
 @transaction.atomic
 def measure_record_discharge_notice(*, user: User, measure: Measure, notified_on: dt.date) -> Measure:
     """The township has been told of the discharge (due within 7 days of it)."""
-    ensure_editable(user, measure)
+    ensure(user, "change", measure)
     if not measure.discharge_notice_deadline:
         raise ValidationError({"discharge_notified_on": _("This measure has not been discharged on completion.")})
     if notified_on < measure.ended_on:
         raise ValidationError({"discharge_notified_on": _("The notice cannot come before the discharge.")})
     measure.discharge_notified_on = notified_on
-    measure.save(update_fields=["discharge_notified_on"])
-    return measure
+    return scoped_save(user, measure, update_fields=["discharge_notified_on"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure_editable, scoped_save
 from sunshine.audit import registration_probe_record
 from sunshine.models import User
 from sunshine.pinyin import pinyin_initials
@@ -90,8 +90,6 @@ def _prepare(*, user: User, person: Person) -> None:
     person.birth_date = birth_date_of(person.id_number)
     person.sex = sex_of(person.id_number)
     person.name_initials = pinyin_initials(person.name)
-    _check_dates(person)
-    person.full_clean()
 
 
 def person_register(*, user: User, person: Person) -> Person:
@@ -103,9 +101,7 @@ def person_register(*, user: User, person: Person) -> Person:
 @transaction.atomic
 def _person_register(*, user: User, person: Person) -> Person:
     _prepare(user=user, person=person)
-    person.save()
-    ensure_editable(user, person)
-    return person
+    return scoped_save(user, person, validate=_check_dates)
 
 
 def person_update(*, user: User, person: Person) -> Person:
@@ -116,8 +112,6 @@ def person_update(*, user: User, person: Person) -> Person:
 
 @transaction.atomic
 def _person_update(*, user: User, person: Person) -> Person:
-    ensure_editable(user, person)
+    ensure_editable(user, person)  # before the duplicate check: only those who may change the person learn of one
     _prepare(user=user, person=person)
-    person.save()
-    ensure_editable(user, person)
-    return person
+    return scoped_save(user, person, validate=_check_dates)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable, may
+from sunshine.access import may, scoped_save
 from sunshine.models import User
 
 from ..choices import FindingSource, TestResult
@@ -38,17 +38,12 @@ def record_save(*, user: User, record: PersonRecord) -> PersonRecord:
     the user's scope; the check runs before (for a correction) and after saving. Saving a test or an
     absence re-counts the serious-breach thresholds.
     """
-    model = type(record)
-    if record.pk:
-        ensure_editable(user, record)
-    elif not may(user, "add", model) or not Person.objects.visible_to(user).filter(pk=record.person_id).exists():
-        raise PermissionDenied
-    if not record.pk:
+    if record._state.adding:
+        person_seen = Person.objects.visible_to(user).filter(pk=record.person_id)
+        if not may(user, "add", type(record)) or not person_seen.exists():
+            raise PermissionDenied
         record.recorded_by = user
-    record.full_clean()
-    _check_dates(record)
-    record.save()
-    ensure_editable(user, record)
+    scoped_save(user, record, validate=_check_dates)
     if isinstance(record, UrineTest | Absence):
         breach_alerts_refresh(person=record.person)
     return record
