@@ -14,6 +14,7 @@ from cases.models import Person
 from sunshine.access import ensure, may, scoped_save, within_region
 from sunshine.choices import Level
 from sunshine.models import User
+from sunshine.validators import check_field, not_before, not_in_future
 
 from .choices import EnrolmentStatus
 from .models import Course, Enrolment
@@ -61,10 +62,9 @@ def enrolment_create(*, user: User, person: Person, course: Course, enrolled_on:
         errors["course"] = _("This person is already enrolled in this course.")
     elif course.capacity and _seats_taken(course) >= course.capacity:
         errors["course"] = _("This course is full (%(capacity)s places).") % {"capacity": course.capacity}
-    if enrolled_on > dt.date.today():
-        errors["enrolled_on"] = _("This date is in the future.")
-    elif enrolled_on > course.end_date:
-        errors["enrolled_on"] = _("The course ended on %(day)s.") % {"day": course.end_date.isoformat()}
+    check_field(errors, "enrolled_on", not_in_future, enrolled_on)
+    check_field(errors, "enrolled_on", not_before, course.end_date, enrolled_on,
+                _("The course ended on %(day)s.") % {"day": course.end_date.isoformat()})  # fmt: skip
     if errors:
         raise ValidationError(errors)
     enrolment = Enrolment(person=person, course=course, enrolled_on=enrolled_on, notes=notes, recorded_by=user)
@@ -95,12 +95,10 @@ def progress_validate(enrolment: Enrolment, *, today: dt.date) -> None:
     if enrolment.completed:
         if not enrolment.completed_on:
             errors["completed_on"] = _("Give the date the course was completed.")
-        elif enrolment.completed_on > today:
-            errors["completed_on"] = _("This date is in the future.")
-        elif enrolment.completed_on < course.start_date:
-            errors["completed_on"] = _("The course started on %(day)s; completion cannot come before.") % {
-                "day": course.start_date.isoformat()
-            }
+        check_field(errors, "completed_on", not_in_future, enrolment.completed_on, today=today)
+        started = _("The course started on %(day)s; completion cannot come before.")
+        check_field(errors, "completed_on", not_before, enrolment.completed_on, course.start_date,
+                    started % {"day": course.start_date.isoformat()})  # fmt: skip
         if not enrolment.certificate_number:
             errors["certificate_number"] = _("A completed course has a certificate number.")
         if enrolment.withdrawn_on:
@@ -110,11 +108,9 @@ def progress_validate(enrolment: Enrolment, *, today: dt.date) -> None:
             errors["completed_on"] = _("Only a completed course has a completion date.")
         if enrolment.certificate_number:
             errors["certificate_number"] = _("A certificate is recorded only for a completed course.")
-    if enrolment.withdrawn_on:
-        if enrolment.withdrawn_on > today:
-            errors["withdrawn_on"] = _("This date is in the future.")
-        elif enrolment.withdrawn_on < enrolment.enrolled_on:
-            errors.setdefault("withdrawn_on", _("The withdrawal cannot come before the enrolment."))
+    check_field(errors, "withdrawn_on", not_in_future, enrolment.withdrawn_on, today=today)
+    check_field(errors, "withdrawn_on", not_before, enrolment.withdrawn_on, enrolment.enrolled_on,
+                _("The withdrawal cannot come before the enrolment."))  # fmt: skip
     if errors:
         raise ValidationError(errors)
 

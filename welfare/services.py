@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import Person
 from sunshine.access import ensure, ensure_editable, scoped_save
 from sunshine.models import User
+from sunshine.validators import check_field, not_in_future
 
 from .choices import MEDICAL_KINDS, BenefitStatus
 from .models import Benefit
@@ -21,12 +22,9 @@ OUTCOMES = (BenefitStatus.APPROVED, BenefitStatus.REFUSED)
 
 
 def _not_in_future(benefit: Benefit) -> None:
-    today = dt.date.today()
-    errors = {
-        name: _("This date is in the future.")
-        for name in ("applied_on", "decided_on", "ends_on")
-        if getattr(benefit, name) is not None and getattr(benefit, name) > today
-    }
+    errors = {}
+    for name in ("applied_on", "decided_on", "ends_on"):
+        check_field(errors, name, not_in_future, getattr(benefit, name))
     if errors:
         raise ValidationError(errors)
 

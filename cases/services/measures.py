@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.access import ensure, scoped_save
 from sunshine.models import User
+from sunshine.validators import check_field, not_in_future
 
 from ..choices import COMMUNITY_MEASURES, EndReason, MeasureKind
 from ..models import Measure, Person
@@ -41,9 +42,7 @@ def measure_validate(measure: Measure, *, today: dt.date | None = None, others: 
     if kind not in COMMUNITY_MEASURES and not measure.started_on:
         errors["started_on"] = _("Give the start date (the decision date for compulsory isolation).")
     for field in ("ordered_on", "reported_on", "agreement_on", "started_on", "ended_on"):
-        value = getattr(measure, field)
-        if value and value > today:
-            errors[field] = _("This date is in the future.")
+        check_field(errors, field, not_in_future, getattr(measure, field), today=today)
     if measure.reported_on and measure.ordered_on and measure.reported_on < measure.ordered_on:
         errors["reported_on"] = _("The report cannot come before the order.")
     if measure.ended_on and measure.started_on and measure.ended_on < measure.started_on:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.access import may, scoped_save
 from sunshine.models import User
+from sunshine.validators import check_field, not_before_birth, not_in_future
 
 from ..choices import FindingSource, TestResult
 from ..models import Absence, DrugUseFinding, Person, UrineTest
@@ -17,15 +18,13 @@ from .alerts import breach_alerts_refresh
 
 
 def _check_dates(record: PersonRecord) -> None:
-    today = dt.date.today()
-    errors = {}
+    today, errors = dt.date.today(), {}
     for field in record._meta.concrete_fields:
         value = getattr(record, field.attname)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            if value > today and field.name not in record.future_fields:
-                errors[field.name] = _("This date is in the future.")
-            elif value < record.person.birth_date:
-                errors[field.name] = _("This date is before the person was born.")
+            if field.name not in record.future_fields:
+                check_field(errors, field.name, not_in_future, value, today=today)
+            check_field(errors, field.name, not_before_birth, value, record.person.birth_date)
     if errors:
         raise ValidationError(errors)
 
