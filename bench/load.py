@@ -131,6 +131,7 @@ def use_database(server, size: int, *, reuse: bool) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM cases_person")
             if cursor.fetchone()[0] == size:
+                call_command("migrate", verbosity=0)  # the code may have moved on since it was seeded
                 print(f"{name}: reused ({size:,} persons)", flush=True)
                 admin.close()
                 return
@@ -256,7 +257,7 @@ def serve(database_url: str, workers: int, log: Path):
     url = f"http://127.0.0.1:{port}"
     with open(log, "w") as output:
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "sunshine.wsgi", "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "sunshine.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--timeout", "120"],
             cwd=ROOT, env=_production_env(database_url), stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
