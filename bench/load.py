@@ -12,9 +12,10 @@ townships, county officers of the 10 largest counties, prefecture officers of th
 provincial officers; TOTP devices for the officers, whose two-factor sign-in stays on), starts gunicorn on a free
 port and runs locust (`bench/load_users.py`) headless:
 
-- each stage of `--stages` (5,10,20,30,50 users) for `--seconds` after all have signed in, 0.5–1.5 s between
-  pages: per-page p50/p95, throughput, and the knee (the last stage before throughput stops keeping up with
-  users: a stage whose throughput grows by less than half as much, proportionally, as its users);
+- each stage of `--stages` (5,10,20,30,50 users) for `--seconds` after the last has signed in (sign-ins are
+  not counted), 0.5–1.5 s between pages: per-page p50/p95, throughput, and the knee (the last stage before
+  throughput stops keeping up with users: a stage whose throughput grows by less than half as much,
+  proportionally, as its users);
 - one user opening every page of each level, one after another, `--rounds` times, on each size: the medians
   whose ratio is the growth from `--small` to `--persons`.
 
@@ -281,20 +282,20 @@ def serve(database_url: str, workers: int, log: Path):
 
 def locust(url: str, plan: Path, prefix: Path, *, users: int, seconds: int, mode: str = "mix") -> dict[str, dict]:
     """Run the locustfile headless; its statistics by request name ("Aggregated" for all)."""
-    env = os.environ | {"LOAD_PLAN": str(plan)}
+    env = os.environ | {"LOAD_PLAN": str(plan), "LOAD_USERS": str(users), "LOAD_SECONDS": str(seconds)}
     spawn_rate = max(1, users // 5)  # all signed in within about five seconds
     command = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"), "--headless",
                "--host", url, "--users", str(users), "--spawn-rate", str(spawn_rate), "--csv", str(prefix),
                "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]  # fmt: skip
-    if mode == "mix":
-        # Statistics start once every user has signed in; the run lasts ``seconds`` beyond that.
-        command += ["--run-time", f"{seconds + users // spawn_rate + 1}s", "--reset-stats"]
-    else:
-        command += ["--run-time", "30m"]  # the probe stops itself when it has opened every page
+    # The locustfile stops the run: ``seconds`` after the last user has signed in (the statistics start then), or
+    # when the probe has opened every page. The run time is only a safety net (a user that could not sign in).
+    command += ["--run-time", f"{seconds + 300}s" if mode == "mix" else "30m"]
     finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     stats = {}
     with open(f"{prefix}_stats.csv", encoding="utf-8") as table:
         for row in csv.DictReader(table):
+            if row["Request Count"] == "0":
+                continue  # a name seen before the statistics were reset (sign in)
             stats[row["Name"]] = {
                 "count": int(row["Request Count"]), "failures": int(row["Failure Count"]),
                 "p50": float(row["50%"]), "p95": float(row["95%"]), "rps": float(row["Requests/s"]),

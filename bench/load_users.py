@@ -22,6 +22,7 @@ import re
 import struct
 import time
 
+import gevent
 from locust import HttpUser, between, task
 from locust.clients import HttpSession
 
@@ -29,6 +30,7 @@ PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noq
 ACCOUNTS = PLAN["accounts"]
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 _next_account = itertools.count()
+_signed_in = itertools.count(1)
 
 # What each level does, with how often (relative weights within the level).
 MIX = {
@@ -126,6 +128,10 @@ class Staff(HttpUser):
         pages, weights = zip(*MIX[self.account["level"]].items(), strict=True)
         self.pages, self.weights = pages, weights
         sign_in(self.client, self.account)
+        if PLAN["mode"] == "mix" and next(_signed_in) == int(os.environ["LOAD_USERS"]):
+            # Everyone is at work: the statistics start now (not the sign-ins) and last LOAD_SECONDS.
+            self.environment.runner.stats.reset_all()
+            gevent.spawn_later(int(os.environ["LOAD_SECONDS"]), self.environment.runner.quit)
 
     @task
     def work(self):
