@@ -31,7 +31,7 @@ INSERT INTO cases_person (id_number, name, name_initials, sex, birth_date, ethni
   household_address, address, phone, township_id, drug_types, injecting, first_use_on, registered_on,
   guardian_name, guardian_phone, hiv_status, other_infections, work_capacity, notes, created_at, updated_at)
 SELECT lpad(i::text, 18, '0'), 'P' || i, 'p', CASE WHEN i % 5 = 0 THEN 'F' ELSE 'M' END, DATE '1970-01-01' + (i % 9000),
-  '', '', '', '', '', '', t.code, '', i % 4 = 0, NULL, DATE '2008-01-01' + (i::bigint * 7919 % 5000),
+  '', '', '', '', '', '', t.code, '', i % 4 = 0, NULL, DATE '2008-01-01' + (i::bigint * 7919 % 5000)::int,
   '', '', 'unknown', '', '', '',
   now(), now()
 FROM generate_series(1, %(persons)s) i JOIN bench_townships t ON t.n = i % (SELECT count(*) FROM bench_townships);
