@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable
 
 import redis
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -104,8 +105,6 @@ def job_start(*, user: User, kind: str, title: str, params: dict, upload: bytes 
 
 def _send(job_id: int) -> None:
     """Queue the job's task without waiting for a broker that went away meanwhile; failing that, fail the job."""
-    from .tasks import run_job
-
     try:
         run_job.apply_async((job_id,), retry=False)
     except Exception:
@@ -223,3 +222,17 @@ def progress_context(job: Job) -> dict:
     done, total = job_progress(job)
     percent = min(100, round(100 * done / total)) if total else (100 if job.finished else 0)
     return {"done": done, "total": total, "percent": percent}
+
+
+# The job runner's task lives here, beside what it runs, so that this module and sunshine.tasks do not import each
+# other; the worker registers it when it imports sunshine.tasks, which imports this module.
+@shared_task(
+    name="sunshine.tasks.run_job",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.JOB_TIME_LIMIT,
+    time_limit=settings.JOB_TIME_LIMIT + 60,
+)
+def run_job(job_id: int) -> str:
+    """Run one background job (imports, exports); see ``sunshine.jobs``."""
+    return job_run(job_id).status
