@@ -10,11 +10,15 @@ person, transfers, deaths, placements), then prints the figures; the last line i
 `persons`, `one_date_s` (computing every region's figures), `scan_s`, `ratio`, `months36_s` (36 nightly runs)
 and `nightly_first_s` / `nightly_rerun_s` (one date computed and its 25,728 snapshots written; the same date
 again, nothing to write).
+
+`--curve 30000,120000,480000` instead times one date's figures at each size, each generated afresh: the growth
+curve (time per person, and its ratio to the first size's).
 """
 
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import time
 
@@ -27,7 +31,7 @@ INSERT INTO cases_person (id_number, name, name_initials, sex, birth_date, ethni
   household_address, address, phone, township_id, drug_types, injecting, first_use_on, registered_on,
   guardian_name, guardian_phone, hiv_status, other_infections, work_capacity, notes, created_at, updated_at)
 SELECT lpad(i::text, 18, '0'), 'P' || i, 'p', CASE WHEN i % 5 = 0 THEN 'F' ELSE 'M' END, DATE '1970-01-01' + (i % 9000),
-  '', '', '', '', '', '', t.code, '', i % 4 = 0, NULL, DATE '2008-01-01' + (i * 7919 % 5000),
+  '', '', '', '', '', '', t.code, '', i % 4 = 0, NULL, DATE '2008-01-01' + (i::bigint * 7919 % 5000)::int,
   '', '', 'unknown', '', '', '',
   now(), now()
 FROM generate_series(1, %(persons)s) i JOIN bench_townships t ON t.n = i % (SELECT count(*) FROM bench_townships);
@@ -75,9 +79,51 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", type=int, default=120_000)
     parser.add_argument("--keep", action="store_true", help="keep the sunshine_bench database afterwards")
+    parser.add_argument("--curve", help="sizes, e.g. 30000,120000,480000: time one date at each (the growth curve)")
     args = parser.parse_args()
+    if args.curve:
+        curve([int(size) for size in args.curve.split(",")])
+        return
     with scratch_database("sunshine_bench", keep=args.keep):
         run(args.persons)
+
+
+def curve(sizes: list[int]) -> None:
+    """One date's figures (median of ROUNDS after a warm-up) at each size, each in a database of its own
+    generated afresh: the time per person should stay flat as the population grows (issue 17)."""
+    points, server = [], os.environ.get("DATABASE_URL")
+    for persons in sizes:
+        if server:
+            os.environ["DATABASE_URL"] = server  # scratch_database points it at the database it made
+        with scratch_database("sunshine_bench_curve"):
+            from django.db import connection
+
+            from reporting.indicators import region_figures
+
+            began = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(GENERATE.replace("%(persons)s", str(persons)))
+                cursor.execute("VACUUM ANALYZE")
+            generated = time.perf_counter() - began
+            day, rounds = dt.date(2013, 12, 31), []
+            for round_number in range(ROUNDS + 1):
+                began = time.perf_counter()
+                region_figures(day)
+                if round_number:
+                    rounds.append(time.perf_counter() - began)
+            seconds = statistics.median(rounds)
+            points.append({"persons": persons, "one_date_s": round(seconds, 3),
+                           "us_per_person": round(seconds / persons * 1e6, 2)})  # fmt: skip
+            print(f"{persons:>9,} persons (generated in {generated:.0f} s): one date {seconds:.2f} s, "
+                  f"{seconds / persons * 1e6:.2f} µs a person", flush=True)  # fmt: skip
+    first = points[0]
+    for point in points:
+        point["ratio_per_person"] = round(point["us_per_person"] / first["us_per_person"], 2)
+        print(
+            f"{point['persons']:>9,}: {point['persons'] / first['persons']:.0f}x the persons, "
+            f"{point['one_date_s'] / first['one_date_s']:.2f}x the time, {point['ratio_per_person']:.2f}x per person"
+        )
+    print(json.dumps({"curve": points}))
 
 
 def run(persons: int) -> None:

@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, person_file  # noqa: F401  (person_file registers its part of the person file)
         from .roster import jobs  # noqa: F401 - registers the roster import jobs (sunshine.jobs) and the sheets
 
         # Every personal record's creates, updates and deletes go to the audit log (DESIGN §3a).

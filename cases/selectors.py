@@ -5,14 +5,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Prefetch, Q, QuerySet
 
 from sunshine.access import may
 from sunshine.models import User
 
-from .choices import EndReason, MeasureKind, ScheduledActivity, StatusKind
-from .models import HEALTH_READERS, Absence, Leave, Measure, Person, ScheduleRule, StatusEvent, UrineTest, Visit
+from .choices import MeasureKind, ScheduledActivity
+from .models import HEALTH_READERS, Absence, Leave, Measure, Person, ScheduleRule, UrineTest, Visit
 from .pathway import pathway_stages
 
 # Any trailing part of an ID number: digits, possibly ending in the check character X (typed x or X), as
@@ -85,85 +84,12 @@ def schedule_rules() -> dict[tuple[str, int], int]:
     return {**DEFAULT_SCHEDULE, **configured}
 
 
-# While detained, imprisoned or lost, tests and visits are not due (the clock still runs).
-ABSENT_KINDS = (StatusKind.DETAINED, StatusKind.IMPRISONED, StatusKind.LOST)
-PRESENT_KINDS = (StatusKind.RELEASED, StatusKind.FOUND)
-
-
 def work_list(*, user: User, today: dt.date | None = None) -> list[WorkItem]:
     """What is overdue or due within a week in the user's scope, most urgent (earliest due) first."""
     today = today or dt.date.today()
     horizon = today + dt.timedelta(days=WORK_HORIZON_DAYS)
     items = [item for source in _work_sources for item in source(user=user, today=today) if item.due_on <= horizon]
     return sorted(items, key=lambda item: (item.due_on, item.person.name))
-
-
-@register_work_source
-def _scheduled_work(*, user: User, today: dt.date) -> list[WorkItem]:
-    """Urine tests and visits by the schedule of each active community measure's current year."""
-    rules = schedule_rules()
-    measures = list(Measure.objects.visible_to(user).community().active_on(today).select_related("person__township"))
-    persons = [measure.person_id for measure in measures]
-    last = {
-        activity: dict(
-            model.objects.visible_to(user)
-            .filter(person_id__in=persons, **{f"{model.date_field}__lte": today})
-            .values("person_id")
-            .annotate(last=Max(model.date_field))
-            .values_list("person_id", "last")
-        )
-        for activity, model in ((ScheduledActivity.URINE_TEST, UrineTest), (ScheduledActivity.VISIT, Visit))
-    }
-    away = _away(user=user, person_ids=persons, today=today)
-    items = []
-    for measure in measures:
-        if measure.person_id in away:
-            continue
-        year = min(measure.year_on(today), max(year for _activity, year in rules))
-        for activity, label in ScheduledActivity.choices:
-            interval = rules.get((activity, year))
-            if interval is None:
-                continue
-            due = max(last[activity].get(measure.person_id) or measure.started_on, measure.started_on)
-            due += dt.timedelta(days=interval)
-            items.append(WorkItem(measure.person, activity, due, label))
-    return items
-
-
-def _away(*, user: User, person_ids: list[int], today: dt.date) -> set[int]:
-    """Persons whose latest whereabouts event says they are detained, imprisoned or lost."""
-    latest: dict[int, str] = {}
-    events = (
-        StatusEvent.objects.visible_to(user)
-        .filter(person_id__in=person_ids, occurred_on__lte=today, kind__in=ABSENT_KINDS + PRESENT_KINDS)
-        .order_by("occurred_on", "id")
-        .values_list("person_id", "kind")
-    )
-    for person_id, kind in events:
-        latest[person_id] = kind
-    return {person_id for person_id, kind in latest.items() if kind in ABSENT_KINDS}
-
-
-@register_work_source
-def _measure_work(*, user: User, today: dt.date) -> list[WorkItem]:
-    """15-day reports awaited, measures about to expire, discharge notices owed."""
-    measures = Measure.objects.visible_to(user).community().select_related("person__township")
-    items = []
-    for measure in measures.filter(reported_on__isnull=True, ended_on__isnull=True, ordered_on__isnull=False):
-        items.append(WorkItem(measure.person, "report", measure.report_deadline, _("15-day report")))
-    for measure in measures.active_on(today):
-        if measure.planned_end:
-            items.append(WorkItem(measure.person, "expiry", measure.planned_end, _("Measure expires")))
-    owed = measures.filter(
-        end_reason=EndReason.COMPLETED,
-        discharge_notified_on__isnull=True,
-        ended_on__gte=today - dt.timedelta(days=365),
-    )
-    for measure in owed:
-        items.append(
-            WorkItem(measure.person, "discharge_notice", measure.discharge_notice_deadline, _("Discharge notice"))
-        )
-    return items
 
 
 FIELD_RECENT = 3  # records of each kind a field copy carries per person

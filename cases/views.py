@@ -36,22 +36,14 @@ from .forms import (
 )
 from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
-from .sections import home_sections, person_sections, register_home_section
-from .selectors import may_see_health, person_list, treatments_under_way, work_list
+from .sections import home_sections, person_sections
+from .selectors import may_see_health, person_list, work_list
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
 POSITIVE_TEST_HELP = gettext_lazy(
     "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
 )
-
-
-@register_home_section
-def _treatments_section(user, today) -> dict | None:
-    """Health staff: the detox and methadone treatments under way in their region."""
-    if user.role != Role.DEPARTMENT_STAFF or not may(user, "view", Measure):
-        return None
-    return {"template": "cases/home_treatments.html", "measures": treatments_under_way(user=user, today=today)}
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

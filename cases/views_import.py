@@ -5,16 +5,14 @@ jobs (``cases/roster/jobs.py``) with progress on the page; only the user who sta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import FormView
 
 from sunshine.jobs import progress_context
 from sunshine.models import Job
-from sunshine.spreadsheets import CONTENT_TYPE
+from sunshine.spreadsheets import xlsx_response
 from sunshine.views import RoleRequiredMixin
 
 from .roster.forms import RosterUploadForm
@@ -51,9 +49,7 @@ class RosterTemplateView(ImporterRequiredMixin, View):
     """The template workbook: every sheet, its headers and an example row fitting the user's region."""
 
     def get(self, request):
-        response = HttpResponse(roster_template(user=request.user), content_type=CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, "人员名册导入模板.xlsx")
-        return response
+        return xlsx_response(roster_template(user=request.user), "人员名册导入模板.xlsx")
 
 
 class RosterJobView(LoginRequiredMixin, View):

@@ -88,7 +88,7 @@ from cases.selectors import schedule_rules
 from cases.services.alerts import ABSENCE_DAYS_LIMIT, ABSENCES_LIMIT, MISSED_TESTS_LIMIT
 from placement.choices import BaseKind, LoanStatus, PayingLevel, PlacementMode
 from placement.models import LARGE_SCALE, MEDIUM_SCALE, BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementBase
-from placement.pathway import FOLLOW_UP_DAYS
+from placement.person_file import FOLLOW_UP_DAYS
 from sunshine.choices import Department, Role
 from sunshine.dates import add_months
 from sunshine.models import Region, StaffPeriod, User

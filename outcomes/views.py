@@ -1,13 +1,12 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import Http404
 from django.views.generic import TemplateView
 
 from sunshine.audit import audit_event
 from sunshine.choices import OFFICES
 from sunshine.models import AuditEntry
-from sunshine.spreadsheets import CONTENT_TYPE
+from sunshine.spreadsheets import xlsx_response
 
 from .exports import outcomes_xlsx
 from .selectors import SUPPRESSED, chart_data, outcome_children, outcome_region, outcome_report, outcome_rows
@@ -52,7 +51,4 @@ class OutcomesExportView(OutcomesView):
         audit_event(request.user, event=AuditEntry.Event.EXPORT, actor=request.user, request=request,
                     detail={"export": "outcomes", "region": region.code, "date": report.date.isoformat(),
                             "format": "xlsx"})  # fmt: skip
-        response = HttpResponse(outcomes_xlsx(report), content_type=CONTENT_TYPE)
-        filename = f"复吸结局-{region.code}-{report.date.isoformat()}.xlsx"
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+        return xlsx_response(outcomes_xlsx(report), f"复吸结局-{region.code}-{report.date.isoformat()}.xlsx")

@@ -9,7 +9,7 @@ class PlacementConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, pathway, roster  # noqa: F401  (pathway and roster register their sources and sheets)
+        from . import models, person_file, roster  # noqa: F401  (its part of the person file; its roster sheets)
 
         for model in (models.Placement, models.FollowUp, models.Loan, models.PlacementBase, models.Employer):
             auditlog.register(model)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.records import PersonRecord
+from cases.models.records import WORKER_AND_COUNTY, PersonRecord
 from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
 from sunshine.dates import add_years
@@ -18,7 +18,6 @@ from .choices import BaseKind, LoanStatus, PayingLevel, PlacementMode, ScaleClas
 
 TAX_RELIEF_YEARS = 3
 LARGE_SCALE, MEDIUM_SCALE = 100, 50
-WORKER_AND_COUNTY = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
 
 
 class Employer(models.Model):

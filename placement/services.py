@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.services import record_save
-from sunshine.access import ensure, ensure_editable, may
+from sunshine.access import ensure, ensure_editable, may, scoped_save
 from sunshine.models import User
+from sunshine.validators import check_field, not_in_future
 
 from .choices import LoanStatus, PlacementMode
 from .models import BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementBase
@@ -17,30 +18,22 @@ from .models import BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementB
 @transaction.atomic
 def base_save(*, user: User, base: PlacementBase) -> PlacementBase:
     """Create or change a placement base of the county office's own county."""
-    if base.pk:
-        ensure_editable(user, base)
-    elif not may(user, "add", PlacementBase):
+    if base._state.adding and not may(user, "add", PlacementBase):
         raise PermissionDenied
     if base.region_id and len(base.region_id) != 9:
         raise ValidationError({"region": _("Choose a township.")})
-    if base.opened_on and base.opened_on > dt.date.today():
-        raise ValidationError({"opened_on": _("This date is in the future.")})
-    base.full_clean()
-    base.save()
-    ensure_editable(user, base)
-    return base
+    errors = {}
+    check_field(errors, "opened_on", not_in_future, base.opened_on)
+    if errors:
+        raise ValidationError(errors)
+    return scoped_save(user, base)
 
 
 @transaction.atomic
 def employer_save(*, user: User, employer: Employer) -> Employer:
-    if employer.pk:
-        ensure_editable(user, employer)
-    elif not may(user, "add", Employer):
+    if employer._state.adding and not may(user, "add", Employer):
         raise PermissionDenied
-    employer.full_clean()
-    employer.save()
-    ensure_editable(user, employer)
-    return employer
+    return scoped_save(user, employer)
 
 
 def placement_validate(placement: Placement, *, others: list[Placement] | None = None) -> None:
@@ -63,8 +56,7 @@ def placement_validate(placement: Placement, *, others: list[Placement] | None =
         errors["contract_end"] = _("The contract cannot end before it starts.")
     if placement.left_on and placement.left_on < placement.contract_start:
         errors["left_on"] = _("The person cannot leave before starting.")
-    if placement.contract_start > dt.date.today():
-        errors["contract_start"] = _("This date is in the future.")
+    check_field(errors, "contract_start", not_in_future, placement.contract_start)
     if placement.base is not None and placement.base.opened_on > placement.contract_start:
         errors["base"] = _("The base opened on %(day)s, after this contract starts.") % {
             "day": placement.base.opened_on.isoformat()

@@ -2,24 +2,21 @@ import datetime as dt
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
-from openpyxl import Workbook
 
 from cases.models import Person
-from sunshine.access import holds_lawful_grant, may
+from sunshine.access import may
 from sunshine.audit import audit_event
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
-from sunshine.spreadsheets import CONTENT_TYPE as XLSX
-from sunshine.spreadsheets import workbook_bytes
+from sunshine.spreadsheets import xlsx_response
 from sunshine.views import ServiceFormView
 
 from . import services
+from .exports import tax_relief_xlsx
 from .forms import BaseForm, EmployerForm, FollowUpForm, LoanDecisionForm, LoanForm, PlacementForm, SubsidyForm
 from .models import BaseSubsidy, Employer, FollowUp, Loan, Placement, PlacementBase, scale_class
 from .selectors import base_scale, bases_with_scale, subsidy_eligibility, tax_relief_list
@@ -220,30 +217,7 @@ class TaxReliefExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         today = dt.date.today()
-        workbook = Workbook()
-        for index, (title, self_employed) in enumerate(((_("Employers"), False), (_("Self-employed"), True))):
-            sheet = workbook.active if index == 0 else workbook.create_sheet()
-            sheet.title = title
-            if holds_lawful_grant(request.user):  # the lists hold a sealed person opened by a lawful query
-                sheet.append([_("Sealed · lawful query · keep confidential")])
-            sheet.append(
-                [
-                    _("Employer"),
-                    _("Name"),
-                    _("ID number"),
-                    _("Certificate"),
-                    _("Hired on"),
-                    _("Relief until"),
-                    _("Days left"),
-                ]
-            )
-            sheet.freeze_panes = f"A{sheet.max_row + 1}"
-            for row in tax_relief_list(user=request.user, day=today, self_employed=self_employed):
-                p = row.placement
-                employer = p.employer or (p.base.employer if p.base else None) or p.base or ""
-                sheet.append([str(employer), p.person.name, p.person.id_number, p.employment_certificate,
-                              p.contract_start, p.tax_relief_until, row.remaining_days])  # fmt: skip
-        content = workbook_bytes(workbook)
+        content = tax_relief_xlsx(user=request.user, day=today)
         audit_event(
             request.user,
             event=AuditEntry.Event.EXPORT,
@@ -251,9 +225,7 @@ class TaxReliefExportView(LoginRequiredMixin, View):
             request=request,
             detail={"export": "tax_relief"},
         )
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="tax-relief-{today:%Y-%m-%d}.xlsx"'
-        return response
+        return xlsx_response(content, f"tax-relief-{today:%Y-%m-%d}.xlsx")
 
 
 class LoanApplyView(ServiceFormView):

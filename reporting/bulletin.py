@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sunshine import formatting
 from sunshine.audit import audit_event
 from sunshine.jobs import register_job
 from sunshine.models import AuditEntry, Region
@@ -48,22 +49,6 @@ def _value(numerator: int | None, denominator: int | None, *, rate: bool) -> Fra
     return numerator
 
 
-def show(value, *, rate: bool) -> str:
-    """75.0% for a rate, 12 for a count; an empty string for no data (the template says so)."""
-    if value is None:
-        return ""
-    return f"{float(value) * 100:.1f}%" if rate else str(value)
-
-
-def show_change(change, *, rate: bool) -> str:
-    """+5.0 (percentage points) for a rate, +3 for a count, 0 unchanged; empty when either month has no data."""
-    if change is None:
-        return ""
-    if rate:
-        return f"{float(change) * 100:+.1f}" if change else "0.0"
-    return f"{change:+d}" if change else "0"
-
-
 @dataclass
 class Figure:
     """One region's figure for one indicator in the bulletin."""
@@ -88,17 +73,17 @@ class Figure:
 
     @property
     def shown(self) -> str:
-        return show(self.value, rate=self.rate)
+        return formatting.figure(self.value, rate=self.rate, no_data="")  # the template says "no data"
 
     @property
     def change_shown(self) -> str:
-        return show_change(self.change, rate=self.rate)
+        return formatting.gap(self.change, rate=self.rate)
 
     @property
     def goal_shown(self) -> str:
         if self.goal is None:
             return ""
-        return show(self.goal, rate=True) if self.rate else f"{self.goal:g}"
+        return formatting.figure(self.goal, rate=self.rate)
 
 
 @dataclass
@@ -116,7 +101,7 @@ class Table:
     @property
     def goal_shown(self) -> str:
         goal = self.assessment["goal"]
-        return "" if goal is None else show(goal, rate=self.rate) if self.rate else f"{goal:g}"
+        return "" if goal is None else formatting.figure(goal, rate=self.rate)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from sunshine import formatting
 from sunshine.pdf import render_pdf
 from sunshine.spreadsheets import CONTENT_TYPE as XLSX
 from sunshine.spreadsheets import workbook_bytes
@@ -34,20 +35,6 @@ RATIO = "0.0"
 
 def generated(figures: dict) -> dt.datetime:
     return dt.datetime.fromisoformat(figures["generated_at"])
-
-
-def show_value(value, *, rate: bool, text: dict) -> str:
-    """75.0% for a rate, 12 for a count; "no data" for a rate with a zero denominator."""
-    if value is None:
-        return text["no_data"]
-    return f"{100 * value:.1f}%" if rate else f"{value:g}"
-
-
-def show_gap(gap, *, rate: bool) -> str:
-    """A gap in percentage points for a rate (+2.1), in units for a count (+3); empty without one."""
-    if gap is None:
-        return ""
-    return f"{100 * gap:+.1f}" if rate else f"{gap:+g}"
 
 
 def show_met(met, text: dict) -> str:
@@ -404,14 +391,14 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
             "label": labels[code],
             "numerator": "" if figure["numerator"] is None else figure["numerator"],
             "denominator": "" if figure["denominator"] is None else figure["denominator"],
-            "value": show_value(figure["value"], rate=rate, text=text),
-            "goal": "" if goal is None else show_value(goal, rate=rate, text=text),
+            "value": formatting.figure(figure["value"], rate=rate, no_data=text["no_data"]),
+            "goal": "" if goal is None else formatting.figure(goal, rate=rate, no_data=text["no_data"]),
             "derived": bool(figure.get("derived")),
-            "gap": show_gap(figure.get("gap"), rate=rate),
+            "gap": formatting.gap(figure.get("gap"), rate=rate),
             "met": figure.get("met"),
             "met_text": show_met(figure.get("met"), text),
             "rank": show_rank(place.get("rank", {}).get(code)),
-            "change": show_gap(change, rate=True),
+            "change": formatting.gap(change, rate=True),
         }
 
     def bar(label, figure):
@@ -431,7 +418,10 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
             for code in columns_codes:
                 figure = child["figures"][code]
                 cells.append(
-                    {"text": show_value(figure["value"], rate=code in rates, text=text), "met": figure.get("met")}
+                    {
+                        "text": formatting.figure(figure["value"], rate=code in rates, no_data=text["no_data"]),
+                        "met": figure.get("met"),
+                    }
                 )
             ratio = child["staff"]["ratio"]
             cells.append({"text": text["no_data"] if ratio is None else f"{ratio:.1f}", "met": child["staff"]["met"]})
@@ -471,7 +461,7 @@ def pdf_context(figures: dict, *, final: bool) -> dict:
         "bases": [
             {
                 "label": base.get("short_label", base["label"]),
-                "value": show_value(base["value"], rate=False, text=text),
+                "value": formatting.figure(base["value"], rate=False, no_data=text["no_data"]),
                 "goal": "" if base["goal"] is None else f"{base['goal']:g}",
                 "short": "" if base["goal"] is None else f"{max(0, base['goal'] - (base['value'] or 0)):g}",
                 "met": base["met"],

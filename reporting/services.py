@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Sealing
 from cases.services.sealing import persons_seal_abstinent
-from sunshine.access import ensure_editable, may
+from sunshine.access import may, scoped_save
 from sunshine.models import Region, User
 
 from .indicators import abstinent_clocks
@@ -20,16 +20,11 @@ from .models import DocumentNumber, Pairing
 @transaction.atomic
 def pairing_save(*, user: User, pairing: Pairing) -> Pairing:
     """Pair a member unit with a region (provincial committee)."""
-    if pairing.pk:
-        ensure_editable(user, pairing)
-    elif not may(user, "add", Pairing):
+    if pairing._state.adding and not may(user, "add", Pairing):
         raise PermissionDenied
     if pairing.until and pairing.since and pairing.until < pairing.since:
         raise ValidationError({"until": _("The pairing cannot end before it starts.")})
-    pairing.full_clean()
-    pairing.save()
-    ensure_editable(user, pairing)
-    return pairing
+    return scoped_save(user, pairing)
 
 
 def document_number_take(*, region: Region, kind: str, year: int, key: str) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.choices import MeasureKind
+from sunshine.formatting import percent, points
 
 # The rates the body speaks of, in this order: the three with the opinion's targets first.
 BODY_RATES = ["control_rate", "consolidation_rate", "placement_rate_urban", "whereabouts_rate", "report_rate"]
@@ -24,15 +25,6 @@ def long_date(day: dt.date | str) -> str:
     """A date as an official document writes it (2013年12月31日)."""
     day = dt.date.fromisoformat(day) if isinstance(day, str) else day
     return _("%(year)d-%(month)02d-%(day)02d") % {"year": day.year, "month": day.month, "day": day.day}
-
-
-def percent(value: float) -> str:
-    return f"{100 * value:.1f}%"
-
-
-def points(value: float) -> str:
-    """An absolute difference between two rates in percentage points, one decimal (2.5)."""
-    return f"{abs(100 * value):.1f}"
 
 
 def _sentence(clauses: list[str]) -> str:
@@ -61,9 +53,9 @@ def _rate_sentence(figures: dict, code: str) -> str:
         if round(100 * gap, 1) == 0:
             clauses[0] += _(", target met")
         elif gap > 0:
-            clauses[0] += _(", target met, %(gap)s percentage points above it") % {"gap": points(gap)}
+            clauses[0] += _(", target met, %(gap)s percentage points above it") % {"gap": points(gap, signed=False)}
         else:
-            clauses[0] += _(", target not met, %(gap)s percentage points short") % {"gap": points(gap)}
+            clauses[0] += _(", target not met, %(gap)s percentage points short") % {"gap": points(gap, signed=False)}
     rank = place.get("rank", {}).get(code)
     if rank and rank["rank"] is not None and figures.get("siblings"):
         clauses.append(
@@ -73,15 +65,18 @@ def _rate_sentence(figures: dict, code: str) -> str:
     previous = figure.get("previous")
     if previous is not None and figures.get("previous_date"):
         change, since = figure["value"] - previous, long_date(figures["previous_date"])
+        words = {"change": points(change, signed=False), "date": since}
         if round(100 * change, 1) == 0:
             clauses.append(_("unchanged since %(date)s") % {"date": since})
         elif change > 0:
             clauses.append(
-                _("up %(change)s percentage points since %(date)s") % {"change": points(change), "date": since}
+                _("up %(change)s percentage points since %(date)s")
+                % {"change": points(change, signed=False), "date": since}
             )
         else:
             clauses.append(
-                _("down %(change)s percentage points since %(date)s") % {"change": points(change), "date": since}
+                _("down %(change)s percentage points since %(date)s")
+                % {"change": points(change, signed=False), "date": since}
             )
     return _sentence(clauses)
 

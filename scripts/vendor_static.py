@@ -9,6 +9,7 @@ files, without any network, and fails if one differs from VERSIONS.json.
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "static" / "vendor"
 RECORD = VENDOR / "VERSIONS.json"
+# A bundle's last line may name its source map, which we do not vendor: Django's manifest storage follows the
+# reference at collectstatic and fails on the missing file, so the line is dropped from the copy we commit.
+SOURCE_MAP = re.compile(rb"^//# sourceMappingURL=\S+[ \t]*\n?", re.MULTILINE)
 
 # package, exact version, files inside the package tarball, folder under static/vendor/
 PACKAGES = [
@@ -56,6 +60,8 @@ def fetch() -> None:
             for name in files:
                 destination = target / Path(name).name
                 shutil.copyfile(Path(tmp) / folder / "package" / name, destination)
+                if destination.suffix == ".js":
+                    destination.write_bytes(SOURCE_MAP.sub(b"", destination.read_bytes()))
                 entries.append(
                     {
                         "package": package,

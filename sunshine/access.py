@@ -239,6 +239,23 @@ def ensure_editable(user, obj) -> None:
         raise PermissionDenied
 
 
+def scoped_save(user, obj, *, validate: Callable[[Any], None] | None = None, update_fields=None):
+    """Save ``obj`` for ``user`` the one checked way: a stored row must be editable by ``user`` as it is in the
+    database now, ``full_clean()`` and then ``validate(obj)`` (the service's own rules, field messages) must pass,
+    and after saving, inside the caller's transaction, the row must still be editable, so a change cannot move a
+    record out of the user's reach (DESIGN §2, "checked twice"). Whether a new row may be made ("add", "order")
+    and whether a stored one's state allows the change are the service's questions, asked before.
+    """
+    if not obj._state.adding:
+        ensure_editable(user, obj)
+    obj.full_clean()
+    if validate is not None:
+        validate(obj)
+    obj.save(update_fields=update_fields)
+    ensure_editable(user, obj)
+    return obj
+
+
 def _person_model():
     return next((m for m in apps.get_models() if getattr(m, "seals_records", False)), None)
 

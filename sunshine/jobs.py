@@ -12,18 +12,22 @@ transaction is still open. A runner's exception marks the job failed with a mess
 ``ValidationError`` is the user's input being refused, anything else is logged as an error.
 
 No job can hang. ``job_start`` refuses at once (``JobsUnavailable``, a 503 page) when the broker does not answer,
-and a job whose message cannot be sent is failed on the spot, so nothing stays queued. While a job runs, a thread
-of its worker renews a heartbeat in the cache; ``jobs_reap`` (beat, and each worker as it starts) fails a running
-job whose heartbeat has lapsed, i.e. whose worker was killed. The task is acknowledged late and given back when
-its worker is lost; a job delivered again after such a loss is failed rather than run twice. Pages read progress
-from the cache when they can and from the row when the cache is down.
+and a job whose message cannot be sent is failed on the spot. While a job runs, a thread of its worker renews a
+heartbeat in the cache; ``jobs_reap`` (beat, and each worker as it starts) fails a running job whose heartbeat has
+lapsed, i.e. whose worker was killed, and a job left queued whose message was lost (the broker went away after
+the row was written): one queued longer than ``JOB_QUEUE_SECONDS`` while a worker is alive and runs nothing.
+The task is acknowledged late and given back when its worker is lost; a job delivered again after such a loss is
+failed rather than run twice. Pages read progress from the cache when they can and from the row when the cache
+is down.
 """
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 
 import redis
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -31,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Job, User
+from .models import Job, User, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 RUNNERS: dict[str, Callable] = {}
@@ -101,8 +105,6 @@ def job_start(*, user: User, kind: str, title: str, params: dict, upload: bytes 
 
 def _send(job_id: int) -> None:
     """Queue the job's task without waiting for a broker that went away meanwhile; failing that, fail the job."""
-    from .tasks import run_job
-
     try:
         run_job.apply_async((job_id,), retry=False)
     except Exception:
@@ -140,11 +142,25 @@ class _Heartbeat(threading.Thread):
 
 
 def jobs_reap() -> int:
-    """Fail every running job whose heartbeat has lapsed (its worker is gone); the number failed."""
+    """Fail every running job whose heartbeat has lapsed (its worker is gone) and every queued job whose message
+    was lost; the number failed."""
     message = _("The job stopped because its worker was lost (restarted or out of memory). Start it again.")
-    lost = [pk for pk in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", flat=True)
-            if _cache_get(_alive_key(pk), None) is None]  # fmt: skip
-    return sum(_fail(pk, message, status=Job.Status.RUNNING) for pk in lost)
+    running = list(Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", flat=True))
+    lost = [pk for pk in running if _cache_get(_alive_key(pk), None) is None]
+    failed = sum(_fail(pk, message, status=Job.Status.RUNNING) for pk in lost)
+    if len(lost) == len(running) and _worker_alive():
+        # An idle, living worker takes a queued message within seconds: a job queued this long has none.
+        message = _("The job never started: its request to the background service was lost. Start it again.")
+        since = timezone.now() - dt.timedelta(seconds=settings.JOB_QUEUE_SECONDS)
+        stale = Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=since).values_list("pk", flat=True)
+        failed += sum(_fail(pk, message, status=Job.Status.QUEUED) for pk in list(stale))
+    return failed
+
+
+def _worker_alive() -> bool:
+    """Whether a worker has run its heartbeat task lately (the same rule as /health/)."""
+    fresh = timezone.now() - dt.timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
+    return WorkerHeartbeat.objects.filter(seen_at__gte=fresh).exists()
 
 
 def job_run(job_id: int) -> Job:
@@ -158,8 +174,11 @@ def job_run(job_id: int) -> Job:
         return job
     heartbeat = _Heartbeat(job.pk)
     heartbeat.beat()  # before the job shows as running, so the reaper never sees it running without one
+    if not Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(status=Job.Status.RUNNING):
+        _cache_call("delete", heartbeat.key)  # the reaper failed it meanwhile (a message thought lost)
+        job.refresh_from_db()
+        return job
     heartbeat.start()
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
 
     def progress(done: int, total: int) -> None:
         _cache_call("set", _progress_key(job.pk), (done, total), timeout=24 * 3600)
@@ -203,3 +222,17 @@ def progress_context(job: Job) -> dict:
     done, total = job_progress(job)
     percent = min(100, round(100 * done / total)) if total else (100 if job.finished else 0)
     return {"done": done, "total": total, "percent": percent}
+
+
+# The job runner's task lives here, beside what it runs, so that this module and sunshine.tasks do not import each
+# other; the worker registers it when it imports sunshine.tasks, which imports this module.
+@shared_task(
+    name="sunshine.tasks.run_job",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.JOB_TIME_LIMIT,
+    time_limit=settings.JOB_TIME_LIMIT + 60,
+)
+def run_job(job_id: int) -> str:
+    """Run one background job (imports, exports); see ``sunshine.jobs``."""
+    return job_run(job_id).status

@@ -240,6 +240,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The longest job (a province-wide import or export) and how often a running job proves its worker alive.
 JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=3600)
 JOB_HEARTBEAT_SECONDS = 5
+# A job still queued this long while a worker is alive and idle lost its message: the reaper fails it.
+JOB_QUEUE_SECONDS = env.int("JOB_QUEUE_SECONDS", default=300)
 WORKER_HEARTBEAT_SECONDS = 60  # beat's worker heartbeat; /health/ says the worker is down after three missed
 # An unacknowledged task is given to another worker only after this: longer than any job may run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": JOB_TIME_LIMIT + 600, "socket_connect_timeout": 2}

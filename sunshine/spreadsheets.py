@@ -11,6 +11,8 @@ import datetime as dt
 import io
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
@@ -62,3 +64,11 @@ def workbook_bytes(workbook: Workbook, *, created: dt.datetime | None = None) ->
     archive = _FixedTimeZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, date_time=created.timetuple()[:6])
     ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    """The one answer of a view that returns a workbook: ``content`` (from ``workbook_bytes``) as an attachment named
+    ``file_name`` (Chinese names too: RFC 6266's filename*)."""
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    return response

@@ -1,9 +1,9 @@
 import socket
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
+from .jobs import jobs_reap
 from .models import WorkerHeartbeat
 
 
@@ -21,25 +21,9 @@ def heartbeat() -> str:
     return hostname
 
 
-@shared_task(
-    name="sunshine.tasks.run_job",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=settings.JOB_TIME_LIMIT,
-    time_limit=settings.JOB_TIME_LIMIT + 60,
-)
-def run_job(job_id: int) -> str:
-    """Run one background job (imports, exports); see ``sunshine.jobs``."""
-    from .jobs import job_run
-
-    return job_run(job_id).status
-
-
 @shared_task(name="sunshine.tasks.reap_jobs")
 def reap_jobs() -> int:
     """Scheduled by beat: fail the running jobs whose worker is gone."""
-    from .jobs import jobs_reap
-
     return jobs_reap()
 
 

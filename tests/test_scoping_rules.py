@@ -14,7 +14,8 @@ from sunshine.access import ScopedQuerySet
 ROOT = Path(settings.BASE_DIR)
 APPS = ["sunshine", "cases", "training", "placement", "welfare", "reporting", "outcomes", "demo"]
 # Writes (services), model definitions, commands and the mechanism itself may use the raw manager;
-# so may the pathway derivation, which computes facts for person ids its caller obtained through the scope,
+# so may the pathway facts of each app's person_file module, computed for person ids its caller obtained through
+# the scope (their timeline and work sources there read through visible_to all the same),
 # the save path's conflict message, which reads the audit entries of the one record being saved, reporting's
 # writes kept apart from its services (the nightly snapshots; targets, whose look-up reads the regions above the
 # viewer's, which apply to it), and the demo population, which writes every app's rows.
@@ -23,7 +24,7 @@ ALLOWED = {
     "services.py",
     "access.py",
     "audit.py",
-    "pathway.py",
+    "person_file.py",
     "concurrency.py",
     "snapshots.py",
     "targets.py",

@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, pathway, sections  # noqa: F401  (registers the pathway fact and timeline sources)
+        from . import models, person_file  # noqa: F401  (registers its part of the person file)
 
         # Enrolments are personal records (DESIGN §3a); courses are audited too, being the county's decisions.
         auditlog.register(models.Enrolment)

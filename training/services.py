@@ -11,17 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure, ensure_editable, may, within_region
+from sunshine.access import ensure, may, scoped_save, within_region
 from sunshine.choices import Level
 from sunshine.models import User
+from sunshine.validators import check_field, not_before, not_in_future
 
 from .choices import EnrolmentStatus
 from .models import Course, Enrolment
-
-
-def _ensure_course_editable(user: User, course: Course) -> None:
-    if not Course.objects.editable_by(user).filter(pk=course.pk).exists():
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -29,25 +25,23 @@ def course_save(*, user: User, course: Course) -> Course:
     """Create or change a course of a county within the user's region (county office, HR department)."""
     if not may(user, "add", Course):
         raise PermissionDenied
-    if course.pk:
-        _ensure_course_editable(user, course)
-    else:
+    if course._state.adding:
         course.created_by = user
-    course.full_clean()
-    errors = {}
-    if course.region.level != Level.COUNTY:
-        errors["region"] = _("A course belongs to a county: choose a county.")
-    elif not within_region(user, course.region_id):
-        errors["region"] = _("Choose a county within your region.")
-    if course.pk:
-        most = course.enrolments.order_by("-attendance").values_list("attendance", flat=True).first()
-        if most and most > course.hours:
-            errors["hours"] = _("An enrolment already records %(hours)s hours attended.") % {"hours": most}
-    if errors:
-        raise ValidationError(errors)
-    course.save()
-    _ensure_course_editable(user, course)
-    return course
+
+    def validate(course: Course) -> None:
+        errors = {}
+        if course.region.level != Level.COUNTY:
+            errors["region"] = _("A course belongs to a county: choose a county.")
+        elif not within_region(user, course.region_id):
+            errors["region"] = _("Choose a county within your region.")
+        if course.pk:
+            most = course.enrolments.order_by("-attendance").values_list("attendance", flat=True).first()
+            if most and most > course.hours:
+                errors["hours"] = _("An enrolment already records %(hours)s hours attended.") % {"hours": most}
+        if errors:
+            raise ValidationError(errors)
+
+    return scoped_save(user, course, validate=validate)
 
 
 def _seats_taken(course: Course) -> int:
@@ -68,34 +62,27 @@ def enrolment_create(*, user: User, person: Person, course: Course, enrolled_on:
         errors["course"] = _("This person is already enrolled in this course.")
     elif course.capacity and _seats_taken(course) >= course.capacity:
         errors["course"] = _("This course is full (%(capacity)s places).") % {"capacity": course.capacity}
-    if enrolled_on > dt.date.today():
-        errors["enrolled_on"] = _("This date is in the future.")
-    elif enrolled_on > course.end_date:
-        errors["enrolled_on"] = _("The course ended on %(day)s.") % {"day": course.end_date.isoformat()}
+    check_field(errors, "enrolled_on", not_in_future, enrolled_on)
+    check_field(errors, "enrolled_on", not_before, course.end_date, enrolled_on,
+                _("The course ended on %(day)s.") % {"day": course.end_date.isoformat()})  # fmt: skip
     if errors:
         raise ValidationError(errors)
     enrolment = Enrolment(person=person, course=course, enrolled_on=enrolled_on, notes=notes, recorded_by=user)
     if not enrolment.crosses_counties:
         enrolment.status = EnrolmentStatus.ENROLLED
         enrolment.approved_on, enrolment.approved_by = enrolled_on, user
-    enrolment.full_clean()
-    enrolment.save()
-    ensure_editable(user, enrolment)
-    return enrolment
+    return scoped_save(user, enrolment)
 
 
 @transaction.atomic
 def enrolment_approve(*, user: User, enrolment: Enrolment) -> Enrolment:
     """The person's county office approves an enrolment in a course of another county."""
-    ensure_editable(user, enrolment)
     ensure(user, "approve", enrolment)
     if not enrolment.awaiting_approval:
         raise ValidationError({"status": _("This enrolment is not awaiting approval.")})
     enrolment.status = EnrolmentStatus.ENROLLED
     enrolment.approved_on, enrolment.approved_by = dt.date.today(), user
-    enrolment.save(update_fields=["status", "approved_on", "approved_by"])
-    ensure_editable(user, enrolment)
-    return enrolment
+    return scoped_save(user, enrolment, update_fields=["status", "approved_on", "approved_by"])
 
 
 def progress_validate(enrolment: Enrolment, *, today: dt.date) -> None:
@@ -108,12 +95,10 @@ def progress_validate(enrolment: Enrolment, *, today: dt.date) -> None:
     if enrolment.completed:
         if not enrolment.completed_on:
             errors["completed_on"] = _("Give the date the course was completed.")
-        elif enrolment.completed_on > today:
-            errors["completed_on"] = _("This date is in the future.")
-        elif enrolment.completed_on < course.start_date:
-            errors["completed_on"] = _("The course started on %(day)s; completion cannot come before.") % {
-                "day": course.start_date.isoformat()
-            }
+        check_field(errors, "completed_on", not_in_future, enrolment.completed_on, today=today)
+        started = _("The course started on %(day)s; completion cannot come before.")
+        check_field(errors, "completed_on", not_before, enrolment.completed_on, course.start_date,
+                    started % {"day": course.start_date.isoformat()})  # fmt: skip
         if not enrolment.certificate_number:
             errors["certificate_number"] = _("A completed course has a certificate number.")
         if enrolment.withdrawn_on:
@@ -123,11 +108,9 @@ def progress_validate(enrolment: Enrolment, *, today: dt.date) -> None:
             errors["completed_on"] = _("Only a completed course has a completion date.")
         if enrolment.certificate_number:
             errors["certificate_number"] = _("A certificate is recorded only for a completed course.")
-    if enrolment.withdrawn_on:
-        if enrolment.withdrawn_on > today:
-            errors["withdrawn_on"] = _("This date is in the future.")
-        elif enrolment.withdrawn_on < enrolment.enrolled_on:
-            errors.setdefault("withdrawn_on", _("The withdrawal cannot come before the enrolment."))
+    check_field(errors, "withdrawn_on", not_in_future, enrolment.withdrawn_on, today=today)
+    check_field(errors, "withdrawn_on", not_before, enrolment.withdrawn_on, enrolment.enrolled_on,
+                _("The withdrawal cannot come before the enrolment."))  # fmt: skip
     if errors:
         raise ValidationError(errors)
 
@@ -145,7 +128,7 @@ def enrolment_record_progress(
     notes: str | None = None,
 ) -> Enrolment:
     """Record hours attended, completion with its certificate, or withdrawal (township, county, HR staff)."""
-    ensure_editable(user, enrolment)
+    ensure(user, "change", enrolment)
     if enrolment.awaiting_approval:
         raise ValidationError({"status": _("This enrolment awaits the approval of the person's county office.")})
     enrolment.attendance, enrolment.completed = attendance, completed
@@ -154,8 +137,4 @@ def enrolment_record_progress(
     if notes is not None:
         enrolment.notes = notes
     enrolment.status = EnrolmentStatus.WITHDRAWN if withdrawn_on else EnrolmentStatus.ENROLLED
-    enrolment.full_clean()
-    progress_validate(enrolment, today=dt.date.today())
-    enrolment.save()
-    ensure_editable(user, enrolment)
-    return enrolment
+    return scoped_save(user, enrolment, validate=lambda enrolment: progress_validate(enrolment, today=dt.date.today()))

@@ -9,7 +9,7 @@ class WelfareConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, sections, timeline  # noqa: F401  (they register their sources)
+        from . import models, person_file  # noqa: F401  (registers its part of the person file)
 
         # Benefits are personal records (DESIGN §3a).
         auditlog.register(models.Benefit)

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure, ensure_editable
+from sunshine.access import ensure, ensure_editable, scoped_save
 from sunshine.models import User
+from sunshine.validators import check_field, not_in_future
 
 from .choices import MEDICAL_KINDS, BenefitStatus
 from .models import Benefit
@@ -20,13 +21,10 @@ from .models import Benefit
 OUTCOMES = (BenefitStatus.APPROVED, BenefitStatus.REFUSED)
 
 
-def _not_in_future(benefit: Benefit, *fields: str) -> None:
-    today = dt.date.today()
-    errors = {
-        name: _("This date is in the future.")
-        for name in fields
-        if getattr(benefit, name) is not None and getattr(benefit, name) > today
-    }
+def _not_in_future(benefit: Benefit) -> None:
+    errors = {}
+    for name in ("applied_on", "decided_on", "ends_on"):
+        check_field(errors, name, not_in_future, getattr(benefit, name))
     if errors:
         raise ValidationError(errors)
 
@@ -43,14 +41,6 @@ def _check_duplicate(benefit: Benefit) -> None:
         )
 
 
-def _save(user: User, benefit: Benefit) -> Benefit:
-    benefit.full_clean()
-    _not_in_future(benefit, "applied_on", "decided_on", "ends_on")
-    benefit.save()
-    ensure_editable(user, benefit)
-    return benefit
-
-
 @transaction.atomic
 def benefit_apply(
     *, user: User, person: Person, kind: str, applied_on: dt.date, application_notes: str = ""
@@ -64,7 +54,7 @@ def benefit_apply(
     )
     benefit.full_clean()
     _check_duplicate(benefit)
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)
 
 
 @transaction.atomic
@@ -80,7 +70,6 @@ def benefit_decide(
 ) -> Benefit:
     """Approve an application (with its amount and start) or refuse it (with the reason): civil affairs only."""
     ensure(user, "decide", benefit)
-    ensure_editable(user, benefit)
     benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)  # two officers deciding at once: one wins
     if benefit.status != BenefitStatus.APPLIED:
         raise ValidationError({"status": _("This application has already been decided.")})
@@ -90,26 +79,25 @@ def benefit_decide(
     benefit.decision_notes = decision_notes
     if outcome == BenefitStatus.APPROVED:
         benefit.amount, benefit.starts_on = amount, starts_on
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)
 
 
 @transaction.atomic
 def benefit_end(*, user: User, benefit: Benefit, ends_on: dt.date) -> Benefit:
     """End a running benefit (civil affairs): the person no longer qualifies, moved away, died..."""
     ensure(user, "end", benefit)
-    ensure_editable(user, benefit)
     benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
     if benefit.status != BenefitStatus.APPROVED:
         raise ValidationError({"status": _("Only an approved benefit can be ended.")})
     benefit.status, benefit.ends_on = BenefitStatus.ENDED, ends_on
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)
 
 
 @transaction.atomic
 def benefit_correct(*, user: User, benefit: Benefit) -> Benefit:
     """Correct an application's details (county office); the same rules as when applying hold."""
     ensure(user, "correct", benefit)
-    ensure_editable(user, benefit)
+    ensure_editable(user, benefit)  # as stored, before the duplicate check
     benefit.full_clean()
     _check_duplicate(benefit)
-    return _save(user, benefit)
+    return scoped_save(user, benefit, validate=_not_in_future)

@@ -12,6 +12,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from sunshine.validators import not_in_future
+
 from ..id_numbers import normalize_id_number
 
 ID_AS_NUMBER = "This ID number was stored as a number and Excel has lost its last digits; format the column as text."
@@ -75,8 +77,11 @@ def parse_date(value, *, today: dt.date, future_ok: bool = False) -> dt.date | N
         raise CellError("bad_date", _("Write the date as YYYY-MM-DD (text or a date cell)."))
     if day.year < 1900:
         raise CellError("bad_date", _("This date is impossible."))
-    if not future_ok and day > today:
-        raise CellError("future_date", _("This date is in the future."))
+    if not future_ok:
+        try:
+            not_in_future(day, today=today)
+        except ValidationError as error:
+            raise CellError(error.code, error.messages[0]) from None
     return day
 
 

@@ -35,7 +35,7 @@ from auditlog.context import set_actor
 from auditlog.diff import get_mask_function
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -46,6 +46,7 @@ from sunshine.audit import registration_probe_record
 from sunshine.choices import Level
 from sunshine.models import AuditEntry, Region, User
 from sunshine.pinyin import pinyin_initials
+from sunshine.validators import not_before_birth
 
 from ..id_numbers import birth_date_of, sex_of
 from ..models import Person
@@ -360,9 +361,12 @@ def _before_birth(sheet: Sheet, row: Row, fields: dict, born: dt.date | None, ct
     if born is None:
         return
     for name, value in fields.items():
-        if isinstance(value, dt.date) and value < born:
-            ctx.error(sheet, row, sheet.column_of(name), "date_order", _("This date is before the person was born."))
-            return
+        if isinstance(value, dt.date):
+            try:
+                not_before_birth(value, born)
+            except ValidationError as error:
+                ctx.error(sheet, row, sheet.column_of(name), error.code, error.messages[0])
+                return
 
 
 def _plan_persons(sheet: Sheet, rows: list[Row], ctx: Context, meter: Meter) -> list[Planned]:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from sunshine.access import ensure_editable
+from sunshine.access import scoped_save
 from sunshine.models import User
 
 from ..choices import AlertKind, TestResult
@@ -101,10 +101,7 @@ def late_report_alerts_raise(*, today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def alert_acknowledge(*, user: User, alert: Alert, decision: str) -> Alert:
-    ensure_editable(user, alert)
     alert.acknowledged_by = user
     alert.acknowledged_on = dt.date.today()
     alert.decision = decision
-    alert.full_clean()
-    alert.save()
-    return alert
+    return scoped_save(user, alert)

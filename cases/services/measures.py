@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure, ensure_editable
+from sunshine.access import ensure, scoped_save
 from sunshine.models import User
+from sunshine.validators import check_field, not_in_future
 
 from ..choices import COMMUNITY_MEASURES, EndReason, MeasureKind
 from ..models import Measure, Person
@@ -41,9 +42,7 @@ def measure_validate(measure: Measure, *, today: dt.date | None = None, others: 
     if kind not in COMMUNITY_MEASURES and not measure.started_on:
         errors["started_on"] = _("Give the start date (the decision date for compulsory isolation).")
     for field in ("ordered_on", "reported_on", "agreement_on", "started_on", "ended_on"):
-        value = getattr(measure, field)
-        if value and value > today:
-            errors[field] = _("This date is in the future.")
+        check_field(errors, field, not_in_future, getattr(measure, field), today=today)
     if measure.reported_on and measure.ordered_on and measure.reported_on < measure.ordered_on:
         errors["reported_on"] = _("The report cannot come before the order.")
     if measure.ended_on and measure.started_on and measure.ended_on < measure.started_on:
@@ -119,11 +118,7 @@ def _transition_errors(measure: Measure, others: list[Measure] | None = None) ->
 def _save(user: User, measure: Measure) -> Measure:
     if measure.kind in COMMUNITY_MEASURES and measure.reported_on:
         measure.started_on = measure.reported_on  # the CD/CR clock runs from the report date
-    measure.full_clean()
-    measure_validate(measure)
-    measure.save()
-    ensure_editable(user, measure)
-    return measure
+    return scoped_save(user, measure, validate=measure_validate)
 
 
 @transaction.atomic
@@ -138,7 +133,6 @@ def measure_order(*, user: User, measure: Measure) -> Measure:
 @transaction.atomic
 def measure_correct(*, user: User, measure: Measure) -> Measure:
     """Correct a measure's details (county office)."""
-    ensure_editable(user, measure)
     ensure(user, "correct", measure)
     return _save(user, measure)
 
@@ -148,7 +142,7 @@ def measure_record_report(
     *, user: User, measure: Measure, reported_on: dt.date, agreement_on: dt.date | None
 ) -> Measure:
     """The person reported to the township (and signed the agreement): the CD/CR clock starts."""
-    ensure_editable(user, measure)
+    ensure(user, "change", measure)
     if not measure.is_community:
         raise ValidationError({"reported_on": _("Only community detox and rehabilitation are reported.")})
     if agreement_on and agreement_on < reported_on:
@@ -162,7 +156,6 @@ def measure_record_report(
 @transaction.atomic
 def measure_close(*, user: User, measure: Measure, ended_on: dt.date, end_reason: str) -> Measure:
     """End a measure: discharge on expiry, release, termination... (county office)."""
-    ensure_editable(user, measure)
     ensure(user, "close", measure)
     if measure.ended_on:
         raise ValidationError({"ended_on": _("This measure has already ended.")})
@@ -206,11 +199,10 @@ def measure_extend(*, user: User, measure: Measure, extension_months: int) -> Me
 @transaction.atomic
 def measure_record_discharge_notice(*, user: User, measure: Measure, notified_on: dt.date) -> Measure:
     """The township has been told of the discharge (due within 7 days of it)."""
-    ensure_editable(user, measure)
+    ensure(user, "change", measure)
     if not measure.discharge_notice_deadline:
         raise ValidationError({"discharge_notified_on": _("This measure has not been discharged on completion.")})
     if notified_on < measure.ended_on:
         raise ValidationError({"discharge_notified_on": _("The notice cannot come before the discharge.")})
     measure.discharge_notified_on = notified_on
-    measure.save(update_fields=["discharge_notified_on"])
-    return measure
+    return scoped_save(user, measure, update_fields=["discharge_notified_on"])

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable
+from sunshine.access import ensure_editable, scoped_save
 from sunshine.audit import registration_probe_record
 from sunshine.models import User
 from sunshine.pinyin import pinyin_initials
+from sunshine.validators import check_field, not_before, not_before_birth, not_in_future
 
 from ..id_numbers import birth_date_of, normalize_id_number, sex_of
 from ..models import Person
@@ -65,16 +66,10 @@ def _check_dates(person: Person) -> None:
     """查获日期 and 首吸日期: neither in the future nor before birth, and the first use not after the date found."""
     today, errors = dt.date.today(), {}
     for field in ("registered_on", "first_use_on"):
-        value = getattr(person, field)
-        if value is None:
-            continue
-        if value > today:
-            errors[field] = _("This date is in the future.")
-        elif value < person.birth_date:
-            errors[field] = _("This date is before the person was born.")
-    first_use, found = person.first_use_on, person.registered_on
-    if "first_use_on" not in errors and first_use and found and first_use > found:
-        errors["first_use_on"] = _("The first use cannot come after the date first found.")
+        check_field(errors, field, not_in_future, getattr(person, field), today=today)
+        check_field(errors, field, not_before_birth, getattr(person, field), person.birth_date)
+    check_field(errors, "first_use_on", not_before, person.registered_on, person.first_use_on,
+                _("The first use cannot come after the date first found."))  # fmt: skip
     if errors:
         raise ValidationError(errors)
 
@@ -90,8 +85,6 @@ def _prepare(*, user: User, person: Person) -> None:
     person.birth_date = birth_date_of(person.id_number)
     person.sex = sex_of(person.id_number)
     person.name_initials = pinyin_initials(person.name)
-    _check_dates(person)
-    person.full_clean()
 
 
 def person_register(*, user: User, person: Person) -> Person:
@@ -103,9 +96,7 @@ def person_register(*, user: User, person: Person) -> Person:
 @transaction.atomic
 def _person_register(*, user: User, person: Person) -> Person:
     _prepare(user=user, person=person)
-    person.save()
-    ensure_editable(user, person)
-    return person
+    return scoped_save(user, person, validate=_check_dates)
 
 
 def person_update(*, user: User, person: Person) -> Person:
@@ -116,8 +107,6 @@ def person_update(*, user: User, person: Person) -> Person:
 
 @transaction.atomic
 def _person_update(*, user: User, person: Person) -> Person:
-    ensure_editable(user, person)
+    ensure_editable(user, person)  # before the duplicate check: only those who may change the person learn of one
     _prepare(user=user, person=person)
-    person.save()
-    ensure_editable(user, person)
-    return person
+    return scoped_save(user, person, validate=_check_dates)

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure_editable, may
+from sunshine.access import may, scoped_save
 from sunshine.models import User
+from sunshine.validators import check_field, not_before_birth, not_in_future
 
 from ..choices import FindingSource, TestResult
 from ..models import Absence, DrugUseFinding, Person, UrineTest
@@ -17,15 +18,13 @@ from .alerts import breach_alerts_refresh
 
 
 def _check_dates(record: PersonRecord) -> None:
-    today = dt.date.today()
-    errors = {}
+    today, errors = dt.date.today(), {}
     for field in record._meta.concrete_fields:
         value = getattr(record, field.attname)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            if value > today and field.name not in record.future_fields:
-                errors[field.name] = _("This date is in the future.")
-            elif value < record.person.birth_date:
-                errors[field.name] = _("This date is before the person was born.")
+            if field.name not in record.future_fields:
+                check_field(errors, field.name, not_in_future, value, today=today)
+            check_field(errors, field.name, not_before_birth, value, record.person.birth_date)
     if errors:
         raise ValidationError(errors)
 
@@ -38,17 +37,12 @@ def record_save(*, user: User, record: PersonRecord) -> PersonRecord:
     the user's scope; the check runs before (for a correction) and after saving. Saving a test or an
     absence re-counts the serious-breach thresholds.
     """
-    model = type(record)
-    if record.pk:
-        ensure_editable(user, record)
-    elif not may(user, "add", model) or not Person.objects.visible_to(user).filter(pk=record.person_id).exists():
-        raise PermissionDenied
-    if not record.pk:
+    if record._state.adding:
+        person_seen = Person.objects.visible_to(user).filter(pk=record.person_id)
+        if not may(user, "add", type(record)) or not person_seen.exists():
+            raise PermissionDenied
         record.recorded_by = user
-    record.full_clean()
-    _check_dates(record)
-    record.save()
-    ensure_editable(user, record)
+    scoped_save(user, record, validate=_check_dates)
     if isinstance(record, UrineTest | Absence):
         breach_alerts_refresh(person=record.person)
     return record

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from sunshine.access import ensure, ensure_editable
 from sunshine.choices import Level, Role
 from sunshine.models import Region, User
+from sunshine.validators import check_field, not_in_future
 
 from ..choices import TransferStatus
 from ..models import Person, Transfer
@@ -26,8 +27,7 @@ def transfer_start(
         errors["to_township"] = _("Choose a township.")
     elif to_township.code == person.township_id:
         errors["to_township"] = _("The person already belongs to this township.")
-    if requested_on > dt.date.today():
-        errors["requested_on"] = _("This date is in the future.")
+    check_field(errors, "requested_on", not_in_future, requested_on)
     if Transfer.objects.filter(
         person=person, status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY)
     ).exists():

@@ -1,32 +1,32 @@
-"""How figures read on pages and in reports: a rate as a percentage, a gap in percentage points, no data as such."""
+"""The template filters of ``sunshine.formatting``: a rate as a percentage, a gap in percentage points, no data as
+such."""
 
 from django import template
-from django.utils.translation import gettext as _
+
+from sunshine import formatting
 
 register = template.Library()
 
 
 @register.filter
 def percent(value) -> str:
-    """0.753 → "75.3%"; None (a zero denominator) → "no data", never 0% or 100%."""
-    return _("no data") if value is None else f"{100 * float(value):.1f}%"
+    """0.753 → "75.3%"; None (a zero denominator) → "no data" (``sunshine.formatting``)."""
+    return formatting.percent(value)
 
 
 @register.filter
 def points(value) -> str:
-    """A gap between two rates in percentage points, signed: 0.021 → "+2.1", -0.05 → "−5.0"."""
-    if value is None:
-        return ""
-    number = 100 * float(value)
-    return f"+{number:.1f}" if number >= 0 else f"−{-number:.1f}"
+    """A gap between two rates in percentage points, signed: 0.021 → "+2.1", -0.05 → "-5.0"."""
+    return formatting.points(value)
 
 
 @register.filter
 def figure(snapshot) -> str:
     """A snapshot's value as it reads: a rate as a percentage, a count as a number."""
     if snapshot is None:
-        return _("no data")
-    return str(snapshot.numerator) if snapshot.denominator is None else percent(snapshot.value)
+        return formatting.percent(None)
+    rate = snapshot.denominator is not None
+    return formatting.figure(snapshot.value if rate else snapshot.numerator, rate=rate)
 
 
 @register.filter

@@ -55,6 +55,37 @@ def test_a_finished_job_keeps_its_outcome_when_the_reaper_failed_it_first(county
     assert job.status == "done" and not cache.get(_alive_key(job.pk))
 
 
+def queued(user, *, minutes: int) -> Job:
+    job = Job.objects.create(kind="test_count", title="x", requested_by=user, params={"to": 1})
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=minutes))
+    return job
+
+
+def test_a_job_whose_message_was_lost_is_failed_once_a_worker_has_sat_idle_past_the_bound(settings, county_officer):
+    settings.JOB_QUEUE_SECONDS = 300
+    lost, fresh = queued(county_officer, minutes=6), queued(county_officer, minutes=2)
+    assert jobs_reap() == 0  # no worker alive: the messages may wait in the broker for it
+    WorkerHeartbeat.objects.create(hostname="w1", seen_at=timezone.now())
+    with translation.override("zh-hans"):
+        assert jobs_reap() == 1
+    lost.refresh_from_db(), fresh.refresh_from_db()
+    assert (lost.status, fresh.status) == ("failed", "queued")
+    assert "重新开始" in lost.message and lost.finished_at is not None
+    assert job_run(lost.pk).status == "failed"  # the message turns up after all: the job does not run
+    lost.refresh_from_db()
+    assert lost.result is None and lost.done == 0
+
+
+def test_queued_jobs_wait_while_the_worker_is_busy_with_another(settings, county_officer):
+    settings.JOB_QUEUE_SECONDS = 300
+    WorkerHeartbeat.objects.create(hostname="w1", seen_at=timezone.now())
+    waiting, busy = queued(county_officer, minutes=30), running(county_officer)
+    cache.set(_alive_key(busy.pk), "now", timeout=60)
+    assert jobs_reap() == 0
+    waiting.refresh_from_db()
+    assert waiting.status == "queued"
+
+
 def test_a_stopped_broker_refuses_at_once_and_stores_nothing(county_officer):
     began = timezone.now()
     with BROKER_DOWN, pytest.raises(JobsUnavailable):

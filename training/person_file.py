@@ -1,4 +1,5 @@
-"""Training's contribution to the pathway stage and to the person's timeline (cases.pathway, cases.timeline)."""
+"""How training extends the person's file, in one place (registered from apps.ready): the pathway facts
+(cases.pathway), the timeline entries (cases.timeline), the file section and the home page section (cases.sections)."""
 
 import datetime as dt
 from collections import defaultdict
@@ -7,13 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.pathway import TRAINING, register_fact_source
-from cases.sections import register_person_section
+from cases.sections import register_home_section, register_person_section
 from cases.timeline import Entry, register_timeline_source
 from sunshine.access import may
 from sunshine.choices import Role
 
 from .choices import EnrolmentStatus
 from .models import Enrolment
+from .selectors import courses_awaiting_progress
 
 
 @register_fact_source
@@ -69,3 +71,11 @@ def training_section(person, user) -> dict:
         "can_enrol": may(user, "add", Enrolment) and user.role != Role.DEPARTMENT_STAFF,
         "person": person,
     }
+
+
+@register_home_section
+def _courses(user, today) -> dict | None:
+    """HR staff: the courses whose enrolled persons await attendance or completion."""
+    if user.role != Role.DEPARTMENT_STAFF or not may(user, "change", Enrolment):
+        return None
+    return {"template": "training/home_section.html", "courses": courses_awaiting_progress(user=user, today=today)}

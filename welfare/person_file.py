@@ -1,12 +1,35 @@
-"""Benefits on the person's timeline: the application, the decision and the end."""
+"""How welfare extends the person's file, in one place (registered from apps.ready): the timeline entries
+(cases.timeline: the application, the decision and the end), the file section and the home page section
+(cases.sections)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from cases.sections import register_home_section, register_person_section
 from cases.timeline import Entry, register_timeline_source
+from sunshine.access import may
 
 from .choices import BenefitStatus
 from .models import Benefit
+from .selectors import applications_to_decide
+
+
+@register_person_section
+def _benefits(person, user) -> dict:
+    return {
+        "template": "welfare/person_section.html",
+        "benefits": Benefit.objects.visible_to(user).filter(person=person),
+        "can_apply": may(user, "add", Benefit),
+        "person": person,
+    }
+
+
+@register_home_section
+def _applications(user, today) -> dict | None:
+    """Civil-affairs staff: the welfare applications to decide."""
+    if not may(user, "decide", Benefit):
+        return None
+    return {"template": "welfare/home_section.html", "benefits": applications_to_decide(user=user)}
 
 
 def _amount(benefit: Benefit) -> str:
