@@ -6,10 +6,13 @@ module writes the rest into the same log (``AuditEntry``), with who, when, what 
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .access import lawful_grants
+from .access import ensure, lawful_grants
 from .models import AuditEntry, User
 
 
@@ -69,10 +72,32 @@ def registration_probe_record(*, user: User, elsewhere: int, seen: int = 0, sour
 
 
 def probe_alerts(*, user: User, since) -> list[AuditEntry]:
-    """The registration-probing alerts of the viewer's region since a day (offices; nobody else reads the log)."""
+    """The registration-probing alerts of the viewer's region since a day not yet acknowledged (offices; nobody
+    else reads the log)."""
+    acknowledged = _acknowledged_alerts()
     entries = AuditEntry.objects.visible_to(user).filter(event=AuditEntry.Event.PROBE_ALERT, timestamp__date__gte=since)
+    entries = entries.exclude(pk__in=acknowledged)
     entries = entries.select_related("region")
     return list(entries.order_by("-timestamp")[:20])
+
+
+def _acknowledged_alerts() -> set[int]:
+    acks = AuditEntry.objects.filter(event=AuditEntry.Event.PROBE_ACK).values_list("additional_data", flat=True)
+    return {(detail or {}).get("alert") for detail in acks}
+
+
+@transaction.atomic
+def probe_alert_acknowledge(*, user: User, alert: AuditEntry, request=None) -> AuditEntry:
+    """The office ``user`` has looked into a registration-probing alert: written to the log as an entry of its own
+    (about the same account, in the same region), and the alert leaves the work list."""
+    ensure(user, "acknowledge", alert)
+    if alert.event != AuditEntry.Event.PROBE_ALERT:
+        raise ValidationError(_("This entry is not a registration-checks alert."))
+    if alert.pk in _acknowledged_alerts():
+        raise ValidationError(_("This alert has already been acknowledged."))
+    prober = User.objects.get(pk=alert.object_pk)
+    detail = {"alert": alert.pk, "elsewhere": (alert.additional_data or {}).get("elsewhere")}
+    return audit_event(prober, event=AuditEntry.Event.PROBE_ACK, actor=user, request=request, detail=detail)
 
 
 def lawful_grant(instance, actor) -> int | None:

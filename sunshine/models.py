@@ -10,7 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager
 
-from .access import Scope, ScopedQuerySet, township_code_of
+from .access import Action, Scope, ScopedQuerySet, township_code_of
 from .choices import AUDIT_READERS, CODE_LENGTH, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, Role
 
 
@@ -214,12 +214,14 @@ class AuditEntry(AbstractLogEntry):
         LOGIN_FAILED = "login_failed", _("failed sign-in")
         PROBE = "probe", _("told an ID number is registered")
         PROBE_ALERT = "probe_alert", _("many registration checks")
+        PROBE_ACK = "probe_ack", _("acknowledged a registration-checks alert")
 
     region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, db_index=False, related_name="+")
     event = models.CharField(_("event"), max_length=16, choices=Event.choices, db_index=True)
 
     objects = AuditEntryManager()
-    scope = Scope(path="region", read=AUDIT_READERS, edit=())
+    # the office of the region acknowledges a registration-probing alert (the acknowledgement is itself an entry)
+    scope = Scope(path="region", read=AUDIT_READERS, edit=(), actions={"acknowledge": Action(AUDIT_READERS)})
 
     class Meta(AbstractLogEntry.Meta):
         swappable = "AUDITLOG_LOGENTRY_MODEL"

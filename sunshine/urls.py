@@ -35,6 +35,11 @@ urlpatterns = [
     path("accounts/tokens/", views.TokenListView.as_view(), name="token_list"),
     path("accounts/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path(
+        "audit/probe-alerts/<int:pk>/acknowledge/",
+        views.ProbeAlertAcknowledgeView.as_view(),
+        name="probe_alert_acknowledge",
+    ),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -25,7 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import ensure, person_type, sealed_person_ids
-from .audit import audit_event
+from .audit import audit_event, probe_alert_acknowledge
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .concurrency import StaleVersion
 from .db_router import pin_to_primary
@@ -290,6 +290,21 @@ class TokenRevokeView(LoginRequiredMixin, View):
         token_revoke(user=request.user, token_id=pk)
         messages.success(request, _("The token was revoked."))
         return redirect("token_list")
+
+
+class ProbeAlertAcknowledgeView(LoginRequiredMixin, View):
+    """The office acknowledges a registration-probing alert of its region (POST from the work list)."""
+
+    def post(self, request, pk):
+        alerts = AuditEntry.objects.visible_to(request.user).filter(event=AuditEntry.Event.PROBE_ALERT)
+        alert = get_object_or_404(alerts, pk=pk)
+        try:
+            probe_alert_acknowledge(user=request.user, alert=alert, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The alert was acknowledged."))
+        return redirect("home")
 
 
 class AuditLogView(RoleRequiredMixin, ListView):

@@ -126,6 +126,8 @@ ROUTES = {
     "staff_create": Roles(MANAGERS),
     "staff_update": StaffRoute(),
     "audit_log": Roles(AUDIT_READERS),
+    # A registration-probing alert is acknowledged by the offices whose region holds the prober's township.
+    "probe_alert_acknowledge": RegionRoute("probe_alert", editors=QUERY_SEES, method="post", ok=302),
     # API tokens (issue #12): everybody lists their own; a token is revoked by its owner alone (builder below).
     "token_list": SignedIn(),
     "token_revoke": RegionRoute("api_token", editors=JOB_OWNERS, method="post", ok=302),
@@ -270,12 +272,28 @@ def _lawful_query(county_code):
 
 
 _lawful_query.per_region = True
+
+
+def _probe_alert(county_code):
+    """A registration-probing alert about a township worker (outside the cast) of that county."""
+    from sunshine.models import AuditEntry, Region, User
+
+    township = Region.objects.filter(parent_id=county_code).order_by("code").first()
+    prober, _created = User.objects.get_or_create(
+        username=f"prober_{county_code}", defaults={"role": "township_worker", "region": township}
+    )
+    alert = {"event": AuditEntry.Event.PROBE_ALERT, "additional_data": {"elsewhere": 30}}
+    return AuditEntry.objects.log_create(prober, force_log=True, action=AuditEntry.Action.ACCESS, **alert)
+
+
+_probe_alert.per_region = True
 BUILDERS: dict = {
     "job": _job,
     "roster_job": _roster_job,
     "api_token": _api_token,
     "person": lambda person: person,
     "lawful_query": _lawful_query,
+    "probe_alert": _probe_alert,
 }
 OBJECT_SEES: dict = {}
 for _app in ("training", "placement", "welfare", "reporting", "outcomes"):

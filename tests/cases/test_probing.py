@@ -59,6 +59,26 @@ def test_more_answers_than_the_threshold_alert_the_county_office_once_a_day(
     assert 'id="probe-alerts"' not in client.get(reverse("home")).content.decode()
 
 
+def test_the_county_office_acknowledges_an_alert_once_and_it_leaves_the_work_list(
+    client, settings, worker_a, township_a, person_z, county_officer, other_county_officer
+):
+    settings.REGISTRATION_PROBE_LIMIT = 0
+    client.force_login(worker_a)
+    _register(client, person_z.id_number, township_a)
+    alert = AuditEntry.objects.get(event="probe_alert")
+    url = reverse("probe_alert_acknowledge", args=[alert.pk])
+    client.force_login(other_county_officer)
+    assert client.post(url).status_code == 404  # another county's office does not see it
+    client.force_login(county_officer)
+    assert client.post(url).status_code == 302
+    ack = AuditEntry.objects.get(event="probe_ack")
+    assert (ack.actor, ack.region_id, ack.additional_data["alert"]) == (county_officer, township_a.code, alert.pk)
+    assert 'id="probe-alerts"' not in client.get(reverse("home")).content.decode()
+    response = client.post(url, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)
+    assert "该预警已处理" in response.content.decode()
+    assert AuditEntry.objects.filter(event="probe_ack").count() == 1
+
+
 def test_the_api_answer_is_audited_as_well(client, worker_a, township_a, person_z):
     client.force_login(worker_a)
     response = client.post(
