@@ -27,6 +27,7 @@ class OfficeRegionMixin(LoginRequiredMixin):
 
 class OutcomesView(OfficeRegionMixin, TemplateView):
     template_name = "outcomes/outcomes.html"
+    reads_replica = True  # the page and its export (sunshine/db_router.py)
 
     def get_context_data(self, **kwargs):
         region, report = self.region_and_report()

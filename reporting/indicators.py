@@ -40,7 +40,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import MeasureKind
@@ -50,6 +50,7 @@ from placement.models import LARGE_SCALE, MEDIUM_SCALE, Placement
 from placement.selectors import bases_with_scale
 from sunshine.choices import CODE_LENGTH, Level, Role
 from sunshine.dates import add_years
+from sunshine.db_router import read_alias
 from sunshine.models import Region
 
 COUNTS = (
@@ -342,7 +343,7 @@ def drill_down(*, day: dt.date, region_code: str, indicator: str, viewer) -> tup
         # ``condition`` is one of the constant fragments above, never user input.
         tail = f"SELECT id FROM classed WHERE township LIKE %(prefix)s AND {condition} ORDER BY id"  # noqa: S608
         sql, params = _facts_statement(day, Person.objects.visible_to(viewer), tail)
-        with connection.cursor() as cursor:
+        with connections[read_alias()].cursor() as cursor:
             cursor.execute(sql, {**params, "prefix": f"{region_code}%"})
             lists.append([row[0] for row in cursor.fetchall()])
     return lists[0], lists[1]
@@ -358,7 +359,7 @@ def drill_down_sealed(*, day: dt.date, region_code: str, indicator: str, viewer)
             continue
         tail = f"SELECT COUNT(*) FROM classed WHERE township LIKE %(prefix)s AND {condition}"  # noqa: S608
         sql, params = _facts_statement(day, Person.objects.sealed_from(viewer), tail)
-        with connection.cursor() as cursor:
+        with connections[read_alias()].cursor() as cursor:
             cursor.execute(sql, {**params, "prefix": f"{region_code}%"})
             counts.append(cursor.fetchone()[0])
     return counts[0], counts[1]

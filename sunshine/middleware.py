@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -66,10 +68,11 @@ class JobsUnavailableMiddleware:
 
 
 class HostileInputMiddleware:
-    """Refuses a query string holding a NUL character (400, with a message): PostgreSQL cannot compare text with
-    one, and ``?q=``, ``?region=`` and the like are read by many views before any form sees them. Form fields
-    refuse NUL themselves, with a message on the field. Also sets the Content-Security-Policy: our own (vendored)
-    scripts only and no inline script, so injected markup cannot run."""
+    """Refuses a request holding a NUL character (400, with a message naming where): in the query string, a posted
+    form field or a JSON body's keys and strings. PostgreSQL cannot compare or store text with one, and ``?q=``,
+    ``?region=``, choice and relation fields are read before any field validator sees them. Uploaded files are not
+    looked into (a workbook is a zip). Also sets the Content-Security-Policy: our own (vendored) scripts only and no
+    inline script, so injected markup cannot run."""
 
     CSP = "; ".join(
         [
@@ -88,11 +91,51 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
-            message = _("The address holds a NUL character, which is not allowed.")
-            context = {"title": _("Bad request"), "message": message}
-            response = render(request, "sunshine/message.html", context, status=400)
+        if _holds_nul(request.GET):
+            response = self.refuse(request, None, _("The address holds a NUL character, which is not allowed."))
+        elif (field := _posted_nul(request)) is not None:
+            message = _("“%(field)s” holds a NUL character, which is not allowed.") % {"field": field}
+            response = self.refuse(request, field, message)
         else:
             response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.CSP)
         return response
+
+    @staticmethod
+    def refuse(request, field: str | None, message: str):
+        if request.path.startswith("/api/"):  # the API's own shape: the message under the field it concerns
+            body = {field: [message]} if field else {"detail": message}
+            return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+        return render(request, "sunshine/message.html", {"title": _("Bad request"), "message": message}, status=400)
+
+
+def _holds_nul(data) -> bool:
+    return any("\x00" in text for key, values in data.lists() for text in (key, *values))
+
+
+def _posted_nul(request) -> str | None:
+    """The name of the first posted field (form or JSON) holding a NUL character, or None."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    if request.content_type == "application/json":
+        try:
+            return _json_nul(json.loads(request.body or b"null"), "")
+        except (ValueError, UnicodeDecodeError):
+            return None  # the parser answers for a body that is not JSON
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        names = (key for key, values in request.POST.lists() for text in (key, *values) if "\x00" in text)
+        return next((name.replace("\x00", "") for name in names), None)
+    return None
+
+
+def _json_nul(value, path: str) -> str | None:
+    if isinstance(value, str):
+        return (path or "detail") if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return "detail"
+        found = _json_nul(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None

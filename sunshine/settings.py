@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     "sunshine.middleware.JobsUnavailableMiddleware",
+    "sunshine.db_router.ReplicaReadsMiddleware",  # last: it routes the view's reads, not the middleware's
 ]
 
 ROOT_URLCONF = "sunshine.urls"
@@ -92,6 +93,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # each with its own connection, waiting on locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
+# A PostgreSQL streaming replica for reports (sunshine/db_router.py, docs/deployment.md). In tests it mirrors the
+# test database by name: created on the primary, that database streams to the replica like everything else.
+if env("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)  # a dead replica: primary
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sunshine.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "sunshine.User"

@@ -28,6 +28,7 @@ from .access import ensure, person_type, sealed_person_ids
 from .audit import audit_event
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
 from .concurrency import StaleVersion
+from .db_router import pin_to_primary
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
 from .jobs import broker_available, progress_context
@@ -320,6 +321,8 @@ class JobDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = get_object_or_404(Job.objects.filter(requested_by=request.user).defer("upload", "file"), pk=pk)
         context = {"job": job, **progress_context(job)}
+        if job.finished:  # the job's writes are the user's own: their next report page reads them (db_router)
+            pin_to_primary(request)
         template = "sunshine/job_status.html" if request.headers.get("HX-Request") else "sunshine/job_detail.html"
         return render(request, template, context)
 

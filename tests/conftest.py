@@ -50,6 +50,8 @@ SEES = {
     "sysadmin": set(),
 }
 # Who may change a person of their scope (DESIGN §1).
+# Routes report pages to the replica; only the replica tests keep it (see _reports_on_the_primary).
+REPLICA_MIDDLEWARE = "sunshine.db_router.ReplicaReadsMiddleware"
 PERSON_EDITORS = {"worker_a", "worker_b", "county_officer", "other_county_officer"}
 CAST = list(SEES)
 # Whose accounts each account manager keeps (DESIGN §1: the levels below, in their own region).
@@ -102,6 +104,18 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reports_on_the_primary():
+    """Reports read the replica (REPLICA_DATABASE_URL, as in CI) only in the tests marked ``replica``, which put the
+    middleware back (tests/sunshine/test_replica.py): elsewhere a test's rows exist on the primary alone (uncommitted
+    in its transaction, or not yet replayed). Session-wide, so the browser tests' live server starts without it."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(MIDDLEWARE=[name for name in settings.MIDDLEWARE if name != REPLICA_MIDDLEWARE]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from sunshine.access import may
@@ -232,3 +232,51 @@ def test_api_writes_follow_the_scope(who, client, cast, persons):
             assert response.status_code == 200, response.content
         person.refresh_from_db()
         assert (person.notes == f"by {who}") == (response.status_code == 200)
+
+
+API_DETAILS = [
+    (name, spec)
+    for name, spec in ROUTES.items()
+    if name.startswith("api:") and name.endswith("-detail") and isinstance(spec, (PersonRoute, ObjectRoute))
+]
+
+
+# A PATCH of a measure that is not the township's report (reported_on, agreement_on) is a correction, and a PATCH
+# of a benefit corrects the application: both declared as "correct".
+PATCH_ACTIONS = {"api:measure-detail": "correct", "api:benefit-detail": "correct"}
+
+
+@pytest.mark.parametrize(("name", "spec"), API_DETAILS, ids=[name for name, _ in API_DETAILS])
+def test_api_detail_writes_follow_the_declaration(name, spec, client, cast, persons, township_a, township_b):
+    """PATCH and DELETE on every API record, as every member of the cast, for every person (the sealed one too):
+    out of scope 404, seen but not changeable (``may(user, "change", row)``) 403, else 200; DELETE is not offered
+    (405) to anyone signed in: personal records are corrected or closed, never deleted through the API."""
+    objects = build_objects(persons, township_a, township_b)
+    sees = TRANSFER_SEES if getattr(spec, "obj", None) == "transfer" else SEES
+    if getattr(spec, "obj", None) in OBJECT_SEES:
+        sees = {who: SEES[who] | OBJECT_SEES[spec.obj].get(who, set()) for who in SEES}
+    for who in [None, *CAST]:
+        client.logout()
+        if who is not None:
+            client.force_login(cast[who])
+        for key, person in persons.items():
+            obj = person if isinstance(spec, PersonRoute) else objects[spec.obj][key]
+            url = reverse(name, kwargs={"pk": obj.pk})
+            patches = "patch" in resolve(url).func.cls.http_method_names
+            response = client.patch(url, {}, content_type="application/json")
+            deleted = client.delete(url)
+            if who is None:
+                assert response.status_code in {401, 403} and deleted.status_code in {401, 403}, (name, key)
+                continue
+            assert deleted.status_code == 405, (name, who, key, deleted.status_code)
+            if not patches:
+                expected = 405
+            elif key not in sees[who]:
+                expected = 404
+            else:
+                expected = 200 if may(cast[who], PATCH_ACTIONS.get(name, "change"), obj) else 403
+            if expected == 200:  # the empty change may still meet the record's own checks: a field message
+                assert response.status_code in {200, 400}, (name, who, key, response.status_code)
+            else:
+                assert response.status_code == expected, (name, who, key, response.status_code)
+        assert type(obj).objects.filter(pk=obj.pk).exists()

@@ -68,6 +68,7 @@ class AssessmentView(LoginRequiredMixin, View):
     Offices only (403); a region outside the officer's answers 404."""
 
     template_name = "reporting/assessment.html"
+    reads_replica = True  # the preview (GET); exporting and finalising are POSTs, on the primary
     action = None  # "export" / "finalise" for the POST routes
 
     def dispatch(self, request, *args, **kwargs):

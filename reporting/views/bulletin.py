@@ -51,6 +51,7 @@ class BulletinView(LoginRequiredMixin, View):
     job numbers the issue (第 N 期) and its page offers the file."""
 
     template_name = "reporting/bulletin.html"
+    reads_replica = True  # the page (GET); printing is a POST, on the primary (sunshine/db_router.py)
     pdf = False  # the PDF route
 
     def dispatch(self, request, *args, **kwargs):

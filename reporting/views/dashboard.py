@@ -18,6 +18,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     """An office's dashboard: its own region by default, or a region below it (``?region=``)."""
 
     template_name = "reporting/dashboard.html"
+    reads_replica = True  # sunshine/db_router.py
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -26,6 +26,7 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
     denominator's persons outside the numerator: 未管控, 未安置 ...), within the viewer's scope."""
 
     template_name = "reporting/drill_down.html"
+    reads_replica = True  # sunshine/db_router.py
     shown = 500  # per list; the counts are always complete
 
     def get_context_data(self, **kwargs):

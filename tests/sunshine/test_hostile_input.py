@@ -36,6 +36,32 @@ def test_a_nul_byte_in_the_query_string_is_refused_with_a_message(client, provin
     assert response.status_code == 400 and "空字符" in response.content.decode()
 
 
+@pytest.mark.parametrize("field", ["name", "township", "registered_on"])
+def test_a_nul_byte_in_a_posted_form_field_is_refused_naming_the_field(client, worker_a, township_a, field):
+    client.force_login(worker_a)
+    data = {"id_number": "520102198503141234", "name": "张三", "township": township_a.code}
+    data["registered_on"] = "2012-01-01"
+    data[field] += "\x00"
+    response = client.post(reverse("cases:person_create"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert f"“{field}”含有不允许的空字符" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_a_nul_byte_in_a_json_body_is_refused_under_its_field(client, county_officer, person_a):
+    client.force_login(county_officer)
+    url = reverse("api:person-detail", args=[person_a.pk])
+    for body, field in (({"notes": "a\x00b"}, "notes"), ({"township": person_a.township_id + "\x00"}, "township")):
+        response = client.patch(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 400
+        assert response.json() == {field: [f"“{field}”含有不允许的空字符（NUL）。"]}
+    response = client.post(reverse("api:sync"), {"records": [{"kind": "visit", "data": {"notes": "\x00"}}]},
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 400 and list(response.json()) == ["records.0.data.notes"]
+    person_a.refresh_from_db()
+    assert person_a.notes == ""
+
+
 def test_a_date_before_1900_is_refused_on_its_field_in_the_form(client, worker_a, township_a):
     client.force_login(worker_a)
     response = client.post(
