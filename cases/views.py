@@ -258,6 +258,8 @@ class MeasureOrderView(ServiceFormView):
 
 
 class MeasureMixin:
+    changes_object = True
+
     def get_object(self):
         measures = Measure.objects.visible_to(self.request.user).select_related("person")
         return get_object_or_404(measures, pk=self.kwargs["pk"])

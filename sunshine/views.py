@@ -3,6 +3,7 @@ import datetime as dt
 import uuid
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -27,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .access import ensure, person_type, sealed_person_ids
 from .audit import audit_event, probe_alert_acknowledge
 from .choices import ACCOUNT_MANAGERS, AUDIT_READERS
-from .concurrency import StaleVersion
+from .concurrency import StaleVersion, Versioned
 from .db_router import pin_to_primary
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
@@ -42,11 +43,16 @@ RECOVERY_CODE_COUNT = 10
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on its field where the form has one, else on top."""
-    if isinstance(error, StaleVersion):  # a form that carries no version shows only the summary
+    if isinstance(error, StaleVersion):  # the other saves on the fields of this form, and the version to save again
         if hasattr(form, "add_stale_error"):
             form.add_stale_error(error)
-        else:
-            form.add_error(None, error.message_dict[NON_FIELD_ERRORS])
+            return
+        for field, messages_ in error.message_dict.items():
+            if field == NON_FIELD_ERRORS or field in form.fields:
+                form.add_error(None if field == NON_FIELD_ERRORS else field, messages_)
+        if "version" in form.fields:
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = error.current
         return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -70,6 +76,9 @@ class ServiceFormView(LoginRequiredMixin, FormView):
     # for a new instance does; a plain form that creates says True and sets ``self.created`` in ``run``.
     one_time: bool | None = None
     created = None
+    # Whether the page changes its (versioned) object: the form then carries the version it showed, and a save
+    # based on an older one is refused (``sunshine.concurrency``), as an edit form is.
+    changes_object = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -98,9 +107,34 @@ class ServiceFormView(LoginRequiredMixin, FormView):
             return self.one_time
         return isinstance(form, BaseModelForm) and form.instance._state.adding
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.changes_object and isinstance(self.object, Versioned) and "version" not in form.fields:
+            form.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.object.version, required=False
+            )
+        return form
+
+    def _run_checked(self, run, form):
+        """``run(form)``, refused when the form was based on an older version of the object than the stored one."""
+        carries = self.changes_object and isinstance(self.object, Versioned) and not hasattr(form, "add_stale_error")
+        shown = form.cleaned_data.pop("version", None) if carries else None  # not for the service
+        if shown is None:
+            return run(form)
+        model = type(self.object)
+        with transaction.atomic():
+            current = (
+                model._base_manager.select_for_update().filter(pk=self.object.pk).values_list("version", flat=True)
+            )
+            current = current.first()
+            if current != shown:
+                self.object.version = shown
+                raise StaleVersion(self.object, current)
+            return run(form)
+
     def form_valid(self, form):
         try:
-            target = self._run_once(form) if self.creates(form) else self.run(form)
+            target = self._run_checked(self._run_once if self.creates(form) else self.run, form)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

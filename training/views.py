@@ -119,6 +119,7 @@ class EnrolmentCreateView(ServiceFormView):
 
 class EnrolmentMixin:
     template_name = "training/form.html"
+    changes_object = True
 
     def get_object(self):
         enrolments = Enrolment.objects.visible_to(self.request.user).select_related("person", "course__region")

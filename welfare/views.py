@@ -68,6 +68,7 @@ class BenefitActionView(ServiceFormView):
     """A civil-affairs decision on a benefit of the region: 404 when out of scope, 403 for anyone else."""
 
     template_name = "welfare/benefit_form.html"
+    changes_object = True
 
     def get_object(self):
         benefits = Benefit.objects.visible_to(self.request.user).select_related("person__township")

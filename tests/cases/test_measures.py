@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from cases.models import Alert, Measure
 from cases.services import (
@@ -14,6 +15,8 @@ from cases.services import (
     measure_record_discharge_notice,
     measure_record_report,
 )
+
+from ..factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -220,3 +223,19 @@ def test_the_nightly_job_alerts_unreported_orders_once(county_officer, person_a,
     assert raise_late_report_alerts.apply().get() == 1
     assert raise_late_report_alerts.apply().get() == 0
     assert list(Alert.objects.values_list("measure", "kind")) == [(late.pk, "late_report")]
+
+
+def test_a_stale_close_form_is_refused_with_the_other_save_on_its_field(client, county_officer, person_a):
+    """The close form carries the version it showed: a save based on it after another user's change is refused."""
+    measure = MeasureFactory(person=person_a)
+    client.force_login(county_officer)
+    url = reverse("cases:measure_close", args=[measure.pk])
+    shown = client.get(url).context["form"]["version"].value()
+    Measure.objects.get(pk=measure.pk).save()  # somebody else saves the measure meanwhile
+    response = client.post(url, {"version": shown, "ended_on": "2014-06-10", "end_reason": "completed"},
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert "保存" in " ".join(response.context["form"].non_field_errors())
+    measure.refresh_from_db()
+    assert measure.ended_on is None
+    assert response.context["form"]["version"].value() == measure.version  # saving again is a decision in sight
