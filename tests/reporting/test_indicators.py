@@ -396,3 +396,46 @@ def test_the_indicator_choices_are_settings(settings, township_a):
 def test_ranks_share_on_ties_skip_after_them_and_leave_no_data_out():
     values = {"a": 0.5, "b": 0.75, "c": 0.75, "d": None, "e": 0.1}
     assert ranks(values) == {"b": 1, "c": 1, "a": 3, "e": 4, "d": None}  # as the bulletin, dashboard and report show
+
+
+def test_a_county_drill_down_gives_the_ids_of_the_province_wide_facts_in_one_statement(
+    province_officer, township_a, township_c, django_assert_num_queries
+):
+    """The drill-down reads only the county's persons' records (issue 17); its lists are the ids the facts of the
+    whole province give for the county, numerator and denominator from one statement, as long as the figures."""
+    from cases.models import Person
+    from reporting.indicators import PERSON_CONDITIONS, _facts_statement, drill_down
+
+    call_command("seed_demo", "--persons", "300", "--seed", "5", stdout=io.StringIO())
+    day, county = D(2014, 6, 30), township_a.parent_id
+    # on D one belonged to the county and has left it since, the other arrived after D
+    left, arrived = PersonFactory(township=township_c), PersonFactory(township=township_a)
+    for person, source, target in ((left, township_a, township_c), (arrived, township_c, township_a)):
+        person.registered_on = D(2010, 1, 1)
+        person.save()
+        Transfer.objects.create(
+            person=person, from_township=source, to_township=target, requested_on=D(2014, 7, 1),
+            status="accepted", effective_on=D(2014, 7, 2),
+        )  # fmt: skip
+
+    def province_wide(condition):  # the facts of every person, then the county's rows
+        tail = f"SELECT id FROM classed WHERE township LIKE %(prefix)s AND {condition}"  # noqa: S608
+        sql, params = _facts_statement(day, Person.objects.visible_to(province_officer), tail)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**params, "prefix": f"{county}%"})
+            return {pk for (pk,) in cursor.fetchall()}
+
+    figures = region_figures(day)[county]
+    for indicator, (numerator, denominator) in PERSON_CONDITIONS.items():
+        with django_assert_num_queries(1):  # the one facts statement
+            counted, of = drill_down(day=day, region_code=county, indicator=indicator, viewer=province_officer)
+        assert set(counted) == province_wide(numerator) and len(counted) == figures[indicator][0], indicator
+        if denominator is None:
+            assert of is None
+            continue
+        assert set(of) == province_wide(denominator) and len(of) == figures[indicator][1], indicator
+        complement = set(of) - set(counted)  # the drill-down page's 未管控 / 未安置 list
+        assert len(complement) == figures[indicator][1] - figures[indicator][0], indicator
+        assert complement or indicator != "control_rate"  # the seeded county has persons under no measure
+    registered, _ = drill_down(day=day, region_code=county, indicator="registered", viewer=province_officer)
+    assert left.pk in registered and arrived.pk not in registered
