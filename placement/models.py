@@ -132,6 +132,7 @@ class Placement(PersonRecord):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         default_related_name = "placements"
+        indexes = [models.Index(fields=ordering, name="placement_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.get_mode_display()} {self.base or self.employer or ''}".strip()
@@ -170,6 +171,7 @@ class FollowUp(PersonRecord):
         verbose_name = _("placement follow-up")
         verbose_name_plural = _("placement follow-ups")
         default_related_name = "placement_follow_ups"
+        indexes = [models.Index(fields=ordering, name="followup_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.visited_on}"
@@ -212,6 +214,7 @@ class Loan(PersonRecord):
         verbose_name = _("guaranteed loan")
         verbose_name_plural = _("guaranteed loans")
         default_related_name = "loans"
+        indexes = [models.Index(fields=ordering, name="loan_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.amount} {self.get_status_display()}"

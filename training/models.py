@@ -42,7 +42,11 @@ class Course(models.Model):
         ordering = ["-start_date", "-id"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
-        indexes = [prefix_index("region", "course_region_prefix"), models.Index(fields=["skill"], name="course_skill")]
+        indexes = [
+            prefix_index("region", "course_region_prefix"),
+            models.Index(fields=["skill"], name="course_skill"),
+            models.Index(fields=ordering, name="course_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.skill} · {self.provider_name} ({self.start_date:%Y-%m-%d})"
@@ -97,6 +101,7 @@ class Enrolment(PersonRecord):
         verbose_name_plural = _("enrolments")
         default_related_name = "enrolments"
         constraints = [models.UniqueConstraint(fields=["person", "course"], name="one_enrolment_per_course")]
+        indexes = [models.Index(fields=ordering, name="enrolment_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.person} · {self.course}"

@@ -80,7 +80,10 @@ class Benefit(PersonRecord):
         verbose_name = _("welfare benefit")
         verbose_name_plural = _("welfare benefits")
         default_related_name = "benefits"
-        indexes = [models.Index(fields=["person", "-applied_on"], name="benefit_person_date")]
+        indexes = [
+            models.Index(fields=["person", "-applied_on"], name="benefit_person_date"),
+            models.Index(fields=ordering, name="benefit_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.applied_on}"

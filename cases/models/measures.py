@@ -74,6 +74,7 @@ class Measure(Versioned):
         ordering = ["-started_on", "-ordered_on", "-id"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
+        indexes = [models.Index(fields=ordering, name="measure_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_on or self.ordered_on or ''}"

@@ -66,7 +66,10 @@ class Person(Versioned):
         ordering = ["name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [prefix_index("township", "person_township_prefix")]
+        indexes = [
+            prefix_index("township", "person_township_prefix"),
+            models.Index(fields=ordering, name="person_list_order"),
+        ]
 
     def __str__(self):
         return self.name

@@ -69,6 +69,7 @@ class HelpGroupMember(PersonRecord):
         verbose_name = _("help group member")
         verbose_name_plural = _("help group members")
         default_related_name = "helpers"
+        indexes = [models.Index(fields=ordering, name="helper_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name}"
@@ -93,7 +94,10 @@ class Visit(PersonRecord):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         default_related_name = "visits"
-        indexes = [models.Index(fields=["person", "-visited_on"], name="visit_person_date")]
+        indexes = [
+            models.Index(fields=["person", "-visited_on"], name="visit_person_date"),
+            models.Index(fields=ordering, name="visit_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.visited_on}"
@@ -115,6 +119,7 @@ class UrineTest(PersonRecord):
         verbose_name_plural = _("urine tests")
         default_related_name = "urine_tests"
         indexes = [
+            models.Index(fields=ordering, name="test_list_order"),  # the list's order (issue 17)
             models.Index(fields=["person", "-tested_on"], name="test_person_date"),
             # Positive tests restart the abstinence clock; the indicators read these few rows, not every test.
             models.Index(
@@ -152,6 +157,7 @@ class DrugUseFinding(PersonRecord):
         verbose_name = _("drug-use finding")
         verbose_name_plural = _("drug-use findings")
         default_related_name = "findings"
+        indexes = [models.Index(fields=ordering, name="finding_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.get_source_display()} {self.found_on}"
@@ -171,6 +177,7 @@ class Counselling(PersonRecord):
         verbose_name = _("counselling session")
         verbose_name_plural = _("counselling sessions")
         default_related_name = "counselling"
+        indexes = [models.Index(fields=ordering, name="counselling_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on}"
@@ -192,6 +199,7 @@ class Leave(PersonRecord):
         verbose_name = _("leave")
         verbose_name_plural = _("leave records")
         default_related_name = "leaves"
+        indexes = [models.Index(fields=ordering, name="leave_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.leave_from} – {self.leave_until} {self.destination}"
@@ -220,6 +228,7 @@ class Absence(PersonRecord):
         verbose_name = _("unauthorised absence")
         verbose_name_plural = _("unauthorised absences")
         default_related_name = "absences"
+        indexes = [models.Index(fields=ordering, name="absence_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.left_on} – {self.returned_on or '…'}"
@@ -247,6 +256,7 @@ class StatusEvent(PersonRecord):
         verbose_name = _("status event")
         verbose_name_plural = _("status events")
         default_related_name = "status_events"
+        indexes = [models.Index(fields=ordering, name="statusevent_list_order")]  # the list's order (issue 17)
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.occurred_on}"

@@ -77,6 +77,7 @@ class Transfer(models.Model):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         indexes = [
+            models.Index(fields=ordering, name="transfer_list_order"),  # the list's order (issue 17)
             prefix_index("from_township", "transfer_from_prefix"),
             prefix_index("to_township", "transfer_to_prefix"),
         ]
