@@ -52,6 +52,8 @@ class IndicatorSnapshot(models.Model):
         verbose_name = _("indicator snapshot")
         verbose_name_plural = _("indicator snapshots")
         constraints = [models.UniqueConstraint(fields=["date", "region", "indicator"], name="one_snapshot_per_figure")]
+        # a region's latest date (the dashboard's and the bulletin's "as of"): an index-only read, not a scan
+        indexes = [models.Index(fields=["region", "-date"], name="snapshot_region_date")]
 
     def __str__(self):
         return f"{self.date} {self.region_id} {self.indicator}"

@@ -287,3 +287,27 @@ def test_the_menu_links_the_bulletin_for_officers_only(client, county_officer, w
     assert reverse("reporting:bulletin") in client.get(reverse("home")).content.decode()
     client.force_login(worker_a)
     assert reverse("reporting:bulletin") not in client.get(reverse("home")).content.decode()
+
+
+def test_the_latest_month_is_that_of_the_region_and_its_children_in_one_query(
+    towns, county_officer, province_officer, django_assert_num_queries
+):
+    """The bulletin's month: the latest complete month with snapshots of the region or a region right below it
+    (a township's figures of a later month do not make a prefecture's bulletin); read in one indexed query."""
+    from reporting.bulletin import latest_month
+
+    prefecture, county, other_county = (Region.objects.get(code=code) for code in ("5201", "520102", "520103"))
+    IndicatorSnapshot.objects.bulk_create(
+        [
+            snap(MAY, "5201", "registered", 1),
+            snap(JUNE, "520102", "registered", 1),  # a county of the prefecture
+            snap(D(2013, 7, 31), towns[0].code, "registered", 1),  # a township: below the children
+            snap(D(2013, 7, 15), "520103", "registered", 1),  # a county, mid-month (the nightly run)
+        ]
+    )
+    with django_assert_num_queries(1):  # the latest date, the regions as a subquery
+        assert latest_month(user=county_officer, region=prefecture) == D(2013, 6, 1)  # 520103 is out of reach
+    with django_assert_num_queries(1):
+        assert latest_month(user=county_officer, region=county) == D(2013, 7, 1)  # its township's July
+    assert latest_month(user=province_officer, region=prefecture) == D(2013, 6, 1)  # July 15 is not a month end
+    assert latest_month(user=province_officer, region=other_county) == D(2013, 6, 1)
