@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from sunshine.access import township_code_of, within_region
 from sunshine.audit import registration_probe_record
 from sunshine.choices import Level
+from sunshine.db import analyze
 from sunshine.models import AuditEntry, Region, User
 from sunshine.pinyin import pinyin_initials
 from sunshine.validators import not_before_birth
@@ -672,6 +673,8 @@ def roster_import(
         meter.finish()
         return report
     report.cid = _write(plans, ctx, meter, file_name)
+    if any(item.action == "create" for planned in plans.values() for item in planned):  # a bulk load
+        analyze(Person, AuditEntry, *(sheet.model for sheet, planned in plans.items() if planned))
     report.imported = True
     meter.finish()
     return report

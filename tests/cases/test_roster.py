@@ -174,6 +174,22 @@ def test_it_imports_a_hand_built_workbook_and_records_every_field(county_officer
     assert transfer.requested_on == transfer.effective_on == D(2008, 12, 1)
 
 
+def test_an_import_refreshes_the_planner_statistics_of_the_tables_it_filled(county_officer, good):
+    """ANALYZE after the bulk load (issue 17) on PostgreSQL; on SQLite there is nothing to refresh."""
+    with CaptureQueriesContext(connection) as queries:
+        assert run(county_officer, good).imported
+    analyzed = [query["sql"] for query in queries if query["sql"].startswith("ANALYZE")]
+    if connection.vendor != "postgresql":
+        assert analyzed == []
+        return
+    assert len(analyzed) == 1 and all(
+        f'"{model._meta.db_table}"' in analyzed[0] for model in (Person, Measure, UrineTest, Placement, AuditEntry)
+    )
+    with connection.cursor() as cursor:  # ANALYZE writes pg_class in place: seen inside the test's transaction
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Measure._meta.db_table])
+        assert cursor.fetchone()[0] == Measure.objects.count() == 3
+
+
 def test_every_created_record_is_audited(county_officer, good):
     """A new person's entry lists every record created with them; a base has its own entry."""
     report = run(county_officer, good)

@@ -353,3 +353,22 @@ def test_the_indicators_over_the_population_are_plausible(population):
     assert province["consolidation_rate"].numerator > 0
     assert 0 < province["placement_rate"].numerator < province["placement_rate"].denominator
     assert province["deceased"].numerator > 0 and province["report_rate"].numerator > 0
+
+
+def test_the_planner_has_statistics_of_the_seeded_tables(population, django_assert_num_queries):
+    """seed_demo ends with ANALYZE of every table it filled (issue 17: stale statistics after a bulk load)."""
+    from sunshine.db import analyze
+
+    if connection.vendor != "postgresql":
+        with django_assert_num_queries(0):  # nothing to refresh on SQLite
+            analyze(Person, Visit)
+        return
+    with connection.cursor() as cursor:  # ANALYZE writes pg_class in place: seen inside the seeding transaction
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN (%s, %s, %s)",
+            [Person._meta.db_table, Visit._meta.db_table, UrineTest._meta.db_table],
+        )
+        estimates = dict(cursor.fetchall())
+    assert estimates[Person._meta.db_table] == Person.objects.count() == PERSONS
+    assert estimates[Visit._meta.db_table] == Visit.objects.count() > PERSONS
+    assert estimates[UrineTest._meta.db_table] == UrineTest.objects.count() > PERSONS

@@ -22,6 +22,7 @@ from cases.models import Counselling, DrugUseFinding, HelpGroupMember, Measure, 
 from demo.population import DEMO_PASSWORD, STAFF, Geography, ensure_staff, generate, identities
 from placement.models import FollowUp, Placement
 from sunshine.choices import Role
+from sunshine.db import analyze
 from welfare.models import Benefit
 
 # Records are stamped at 10:00 local time (UTC+8) on their own day, so the same seed gives the same rows.
@@ -58,6 +59,7 @@ class DatabaseSink:
         self.memos: dict[str, Memo | None] = {}
         self.failure: BaseException | None = None
         self.dropped: list[tuple[str, str, str]] = []  # (table, constraint, definition)
+        self.written: set[type[models.Model]] = set()  # whose statistics to refresh once committed
 
     def __enter__(self):
         if self.postgres:
@@ -143,6 +145,7 @@ class DatabaseSink:
 
     def write(self, model: type[models.Model], fields: tuple[str, ...], rows: list[tuple]) -> None:
         """Convert column by column (each distinct value once, through a memo) and write."""
+        self.written.add(model)
         columns, converters, defaults = self._plan(model, fields)
         table = connection.ops.quote_name(model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -279,6 +282,7 @@ class Command(BaseCommand):
                 )
                 self._progress("all rows generated; waiting for the database to take the last of them")
         if counts:
+            analyze(*sink.written)  # the planner's statistics of the tables just filled
             self._summary(counts, time.perf_counter() - began)
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only):")
         for username, (role, region, _department, full_name) in STAFF.items():
