@@ -15,6 +15,7 @@ from sunshine.access import may
 from sunshine.audit import audit_event, probe_alerts
 from sunshine.choices import Role
 from sunshine.models import AuditEntry
+from sunshine.pagination import BoundedPaginator
 from sunshine.pdf import render_pdf
 from sunshine.views import ServiceFormView
 
@@ -79,6 +80,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 class PersonListView(LoginRequiredMixin, ListView):
     template_name = "cases/person_list.html"
+    paginator_class = BoundedPaginator  # no count over the whole province (issue 17)
     paginate_by = 30
 
     def get_queryset(self):
@@ -357,6 +359,7 @@ class TransferListView(LoginRequiredMixin, ListView):
     """Transfers in and out of the user's region, open ones first."""
 
     template_name = "cases/transfer_list.html"
+    paginator_class = BoundedPaginator  # no count over the whole province (issue 17)
     paginate_by = 50
 
     def get_queryset(self):
@@ -390,6 +393,7 @@ class TransferDecisionView(ServiceFormView):
 
 class AlertListView(LoginRequiredMixin, ListView):
     template_name = "cases/alert_list.html"
+    paginator_class = BoundedPaginator  # no count over the whole province (issue 17)
     paginate_by = 50
 
     def get_queryset(self):

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from sunshine.access import may
 from sunshine.choices import OFFICES
+from sunshine.pagination import BoundedPaginator
 from sunshine.views import ServiceFormView
 
 from .choices import QueryStatus, UnsealCause
@@ -84,6 +85,7 @@ class LawfulQueryListView(LoginRequiredMixin, ListView):
     """Requests, decisions and grants of the officer's region (the approvers' list), and the officer's own."""
 
     template_name = "cases/lawful_query_list.html"
+    paginator_class = BoundedPaginator  # no count over the whole province (issue 17)
     paginate_by = 50
 
     def get_queryset(self):

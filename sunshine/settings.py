@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "sunshine.api.renderers.FormlessBrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "sunshine.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",

@@ -36,6 +36,7 @@ from .jobs import broker_available, progress_context
 from .models import ApiToken, AuditEntry, Job, User, WorkerHeartbeat
 from .once import FIELD_NAME as ONE_TIME_FIELD
 from .once import create_once, parse_key
+from .pagination import BoundedPaginator
 from .services import staff_save, token_revoke
 
 RECOVERY_CODE_COUNT = 10
@@ -346,6 +347,7 @@ class AuditLogView(RoleRequiredMixin, ListView):
 
     template_name = "sunshine/audit_log.html"
     allowed_roles = AUDIT_READERS
+    paginator_class = BoundedPaginator  # no count over the whole province (issue 17)
     paginate_by = 50
 
     def get_queryset(self):

@@ -1,0 +1,67 @@
+"""Bounded counts (issue 17): lists and searches count at most BOUND + 1 rows past the page's start, never every
+row of the province; the API says whether ``count`` is exact, the pages say "N+ 条"."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sunshine.pagination import BoundedPageNumberPagination, BoundedPaginator
+
+from ..factories import RECORD_FACTORIES, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bound(monkeypatch):
+    """Rows counted past a page's start: 5 (or a page, if more); the API's pages of 2."""
+    monkeypatch.setattr(BoundedPaginator, "bound", 5)
+    monkeypatch.setattr(BoundedPageNumberPagination, "page_size", 2)
+
+
+def test_the_api_reports_a_bounded_count_and_still_pages_past_it(client, county_officer, township_a, bound):
+    person = PersonFactory(township=township_a)
+    for _ in range(8):
+        RECORD_FACTORIES["visit"](person=person)
+    client.force_login(county_officer)
+    url = reverse("api:visit-list")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).json()
+    assert (first["count"], first["count_exact"], len(first["results"])) == (5, False, 2)  # "more than 5"
+    assert list(first) == ["count", "count_exact", "next", "previous", "results"] and first["next"]
+    counting = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert len(counting) == 1 and "LIMIT 6" in counting[0]  # never a count over every row
+    # with the bound above the list the count is exact
+    BoundedPaginator.bound = 100
+    exact = client.get(url).json()
+    assert (exact["count"], exact["count_exact"]) == (8, True)
+
+
+def test_pages_past_the_bound_open_and_the_last_one_ends_the_list(client, county_officer, township_a, bound):
+    for _ in range(13):
+        PersonFactory(township=township_a)
+    client.force_login(county_officer)
+    url = reverse("api:person-list")
+    pages = [client.get(url, {"page": n}) for n in range(1, 9)]
+    assert [page.status_code for page in pages] == [200] * 7 + [404]
+    bodies = [page.json() for page in pages[:7]]
+    assert sum(len(body["results"]) for body in bodies) == 13
+    assert [body["count_exact"] for body in bodies] == [False, False, False, False, True, True, True]
+    assert [body["count"] for body in bodies] == [5, 7, 9, 11, 13, 13, 13] and bodies[-1]["next"] is None
+
+
+def test_the_person_list_and_search_say_more_than_the_bound(client, county_officer, township_a, bound):
+    for n in range(40):
+        PersonFactory(township=township_a, name=f"王{n:02d}")
+    PersonFactory(township=township_a, name="李某")
+    client.force_login(county_officer)
+    url = reverse("cases:person_list")
+    page = client.get(url).content.decode()  # 30 a page (more than the bound): 41 persons, counted to 31
+    assert "第1页</span>" in page and "30+ 条" in page and "共" not in page
+    page = client.get(url, {"page": 2}).content.decode()  # from row 31: 11 left, counted exactly
+    assert "第2页，共2页" in page and "共 41 条" in page and "+ 条" not in page
+    page = client.get(url, {"q": "王"}).content.decode()  # the search: 40 found, counted to 31
+    assert "30+ 条" in page and "王00" in page and "李某" not in page
+    page = client.get(url, {"q": "王", "page": 2}).content.decode()
+    assert "共 40 条" in page and "王39" in page
