@@ -3,6 +3,7 @@
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -17,6 +18,18 @@ from .choices import AUDIT_READERS, CODE_LENGTH, LEVEL_DEPTH, ROLE_LEVEL, Depart
 def prefix_index(field: str, name: str) -> models.Index:
     """A btree index usable by ``LIKE 'code%'`` on PostgreSQL (region prefix filters); plain elsewhere."""
     return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
+
+
+class TrigramIndex(GinIndex):
+    """A GIN trigram index (``pg_trgm``) on PostgreSQL, which serves ``LIKE '%q%'`` and ``LIKE '%q'`` (a search by
+    part of a name, by the last digits of an ID number); a plain index of the same name elsewhere, where such a
+    search scans (SQLite). Use as ``TrigramIndex(fields=[field], name=..., opclasses=["gin_trgm_ops"])``; the
+    extension comes from a ``TrigramExtension`` operation (a no-op off PostgreSQL) before the first one."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        return models.Index.create_sql(self, model, schema_editor, **kwargs)  # opclasses ignored off PostgreSQL
 
 
 class RegionQuerySet(models.QuerySet):

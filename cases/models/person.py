@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
 from sunshine.concurrency import Versioned
-from sunshine.models import Region, prefix_index
+from sunshine.models import Region, TrigramIndex, prefix_index
 
 from ..choices import Education, InfectionStatus, MaritalStatus, Sex, WorkCapacity
 from ..id_numbers import mask_id_number
@@ -69,6 +69,9 @@ class Person(Versioned):
         indexes = [
             prefix_index("township", "person_township_prefix"),
             models.Index(fields=ordering, name="person_list_order"),
+            # the search (cases.selectors.person_list): part of a name, the last digits of an ID number
+            TrigramIndex(fields=["name"], name="person_name_trigram", opclasses=["gin_trgm_ops"]),
+            TrigramIndex(fields=["id_number"], name="person_id_number_trigram", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self):
