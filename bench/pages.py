@@ -1,0 +1,107 @@
+"""One provincial officer's pages, timed in process on a seeded database (issue 17 item 1: before and after).
+
+    DATABASE_URL=postgres://sunshine@127.0.0.1:5432/sunshine_perf .venv/bin/python bench/pages.py --rounds 7
+
+The database is one ``seed_demo --persons N --today 2026-11-30`` filled, with its month-end figures
+(``compute_indicators``) and ``demo_province``. Through Django's test client (DEBUG off, two-factor off, the
+plain static storage) it prints each page's median ms as that officer, then the drill-down's two calls
+(``drill_down`` and ``drill_down_sealed``) for the largest county and prefecture and two figures, with the list
+lengths. No gunicorn, no network: the load benchmark (``bench/load.py``) is the one for throughput.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ["REQUIRE_2FA"] = "0"
+
+
+def _median_ms(function, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2026, 11, 30))
+    args = parser.parse_args()
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.db import connection
+    from django.test import Client
+
+    from reporting.indicators import drill_down, drill_down_sealed
+    from reporting.models import IndicatorSnapshot
+    from sunshine.models import User
+
+    officer = User.objects.get(username="demo_province")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(officer)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, name_initials, right(id_number, 4) FROM cases_person ORDER BY id LIMIT 1 OFFSET 777"
+        )
+        name, initials, digits = cursor.fetchone()
+        largest = {}
+        for length in (6, 4):
+            cursor.execute(  # the largest county and prefecture (codes of 6 and 4 digits)
+                "SELECT substr(township_id, 1, %s) FROM cases_person GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+                [length],
+            )
+            largest[length] = cursor.fetchone()[0]
+    figure = {
+        code: IndicatorSnapshot.objects.filter(region_id=code, indicator="control_rate").latest("date").pk
+        for code in largest.values()
+    }
+    pages = {
+        "API visits, page 1": "/api/v1/visits/",
+        "API visits, page 100": "/api/v1/visits/?page=100",
+        "API urine tests, page 1": "/api/v1/urine-tests/",
+        "API persons, page 1": "/api/v1/persons/",
+        "person list, page 1": "/cases/persons/",
+        "person list, page 200": "/cases/persons/?page=200",
+        "search by name (2 characters)": f"/cases/persons/?q={name[:2]}",
+        "search by initials": f"/cases/persons/?q={initials[:2]}",
+        "search by ID digits": f"/cases/persons/?q={digits}",
+        "bulletin": "/reporting/bulletin/",
+        "dashboard": "/reporting/dashboard/",
+        f"drill-down page, county {largest[6]}": f"/reporting/figures/{figure[largest[6]]}/persons/",
+        f"drill-down page, prefecture {largest[4]}": f"/reporting/figures/{figure[largest[4]]}/persons/",
+    }
+    for page, url in pages.items():
+        assert client.get(url).status_code == 200, url
+        print(f"{page:40} {_median_ms(lambda url=url: client.get(url), args.rounds):7.0f} ms", flush=True)
+    for code in largest.values():
+        for indicator in ("control_rate", "registered"):
+
+            def both(code=code, indicator=indicator):
+                lists = drill_down(day=args.day, region_code=code, indicator=indicator, viewer=officer)
+                drill_down_sealed(day=args.day, region_code=code, indicator=indicator, viewer=officer)
+                return lists
+
+            numerator, denominator = both()
+            lengths = f"{len(numerator)} / {'-' if denominator is None else len(denominator)}"
+            took = _median_ms(both, args.rounds)
+            print(f"drill_down + sealed, {code} {indicator:13} {took:7.0f} ms  ({lengths})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
