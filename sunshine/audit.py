@@ -7,7 +7,9 @@ module writes the rest into the same log (``AuditEntry``), with who, when, what 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,16 +76,15 @@ def registration_probe_record(*, user: User, elsewhere: int, seen: int = 0, sour
 def probe_alerts(*, user: User, since) -> list[AuditEntry]:
     """The registration-probing alerts of the viewer's region since a day not yet acknowledged (offices; nobody
     else reads the log)."""
-    acknowledged = _acknowledged_alerts()
     entries = AuditEntry.objects.visible_to(user).filter(event=AuditEntry.Event.PROBE_ALERT, timestamp__date__gte=since)
-    entries = entries.exclude(pk__in=acknowledged)
-    entries = entries.select_related("region")
-    return list(entries.order_by("-timestamp")[:20])
+    entries = entries.filter(~models.Exists(_acknowledgements().filter(alert=models.OuterRef("pk"))))
+    return list(entries.select_related("region").order_by("-timestamp")[:20])  # no query for whom the log is closed
 
 
-def _acknowledged_alerts() -> set[int]:
-    acks = AuditEntry.objects.filter(event=AuditEntry.Event.PROBE_ACK).values_list("additional_data", flat=True)
-    return {(detail or {}).get("alert") for detail in acks}
+def _acknowledgements():
+    """The acknowledgement entries, each annotated with the id of the alert it acknowledges."""
+    alert = Cast(KeyTextTransform("alert", "additional_data"), models.BigIntegerField())
+    return AuditEntry.objects.filter(event=AuditEntry.Event.PROBE_ACK).annotate(alert=alert)
 
 
 @transaction.atomic
@@ -93,7 +94,7 @@ def probe_alert_acknowledge(*, user: User, alert: AuditEntry, request=None) -> A
     ensure(user, "acknowledge", alert)
     if alert.event != AuditEntry.Event.PROBE_ALERT:
         raise ValidationError(_("This entry is not a registration-checks alert."))
-    if alert.pk in _acknowledged_alerts():
+    if _acknowledgements().filter(alert=alert.pk).exists():
         raise ValidationError(_("This alert has already been acknowledged."))
     prober = User.objects.get(pk=alert.object_pk)
     detail = {"alert": alert.pk, "elsewhere": (alert.additional_data or {}).get("elsewhere")}
