@@ -369,6 +369,7 @@ def test_the_planner_has_statistics_of_the_seeded_tables(population, django_asse
             [Person._meta.db_table, Visit._meta.db_table, UrineTest._meta.db_table],
         )
         estimates = dict(cursor.fetchall())
-    assert estimates[Person._meta.db_table] == Person.objects.count() == PERSONS
-    assert estimates[Visit._meta.db_table] == Visit.objects.count() > PERSONS
-    assert estimates[UrineTest._meta.db_table] == UrineTest.objects.count() > PERSONS
+    # before: -1, "never analyzed"; after, about the rows (other tests of the module may leave a few more behind)
+    for model in (Person, Visit, UrineTest):
+        rows = model.objects.count()
+        assert rows >= PERSONS and abs(estimates[model._meta.db_table] - rows) <= rows / 10, model.__name__
