@@ -113,8 +113,8 @@ def test_lost_persons_lower_the_whereabouts_rate_until_found(township_a):
 def test_the_urban_placement_rate_leaves_out_rural_townships(db):
     from tests.placement.factories import PlacementFactory
 
-    urban = Region.objects.filter(level="township", is_urban=True, code__startswith="5201").first()
-    rural = Region.objects.filter(level="township", is_urban=False, code__startswith="5201").first()
+    urban = Region.objects.within("5201").filter(level="township", is_urban=True).first()
+    rural = Region.objects.within("5201").filter(level="township", is_urban=False).first()
     for township in (urban, rural):
         person = PersonFactory(township=township, registered_on=D(2010, 1, 1))
         MeasureFactory(person=person)
