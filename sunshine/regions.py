@@ -40,7 +40,8 @@ class RegionCode(str):
         return self.level == Level.TOWNSHIP
 
     def at(self, level: Level) -> "RegionCode | None":
-        """The code of the region of ``level`` containing this one (itself at its own level; None below it)."""
+        """The code of the region of ``level`` that contains this one: itself at its own level, None when this region
+        lies above ``level`` (a prefecture has no county)."""
         length = LENGTH_OF_LEVEL[level]
         return RegionCode(self[:length]) if len(self) >= length else None
 
