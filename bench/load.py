@@ -175,19 +175,27 @@ def bench_accounts(count: int) -> list[dict]:
     from cases.models import Person
     from demo.population import DEMO_PASSWORD
     from reporting.models import IndicatorSnapshot
+    from sunshine.choices import Level
     from sunshine.models import User
+    from sunshine.regions import RegionCode
 
     persons = Person.objects.values("township_id").annotate(n=Count("id")).order_by("-n", "township_id")
     by_township = {row["township_id"]: row["n"] for row in persons}
 
-    def largest(length: int, within: str = "") -> list[str]:
+    def largest(level: Level, within: str = "") -> list[str]:
         sizes: dict[str, int] = {}
         for township, n in by_township.items():
-            if township.startswith(within):
-                sizes[township[:length]] = sizes.get(township[:length], 0) + n
+            if not within or RegionCode(within).contains(township):
+                code = RegionCode(township).at(level)
+                sizes[code] = sizes.get(code, 0) + n
         return sorted(sizes, key=lambda code: (-sizes[code], code))
 
-    regions = {"township": largest(9)[:30], "county": largest(6)[:10], "prefecture": largest(4)[:5], "province": ["52"]}
+    regions = {
+        "township": largest(Level.TOWNSHIP)[:30],
+        "county": largest(Level.COUNTY)[:10],
+        "prefecture": largest(Level.PREFECTURE)[:5],
+        "province": ["52"],
+    }
     latest = IndicatorSnapshot.objects.aggregate(day=Max("date"))["day"]
     password = make_password(DEMO_PASSWORD)
     accounts, seen = [], {level: 0 for level in ROLES}
@@ -204,10 +212,10 @@ def bench_accounts(count: int) -> list[dict]:
             device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
             key = device.key
         chooser = random.Random(username)
-        ids = sorted(Person.objects.filter(township__code__startswith=region).values_list("id", flat=True))
+        ids = sorted(Person.objects.within(region).values_list("id", flat=True))
         sample = chooser.sample(ids, min(40, len(ids)))
         someone = Person.objects.get(pk=sample[0])
-        county = region if level == "county" else largest(6, region if level != "province" else "")[0]
+        county = region if level == "county" else largest(Level.COUNTY, region if level != "province" else "")[0]
         drill_downs = list(
             IndicatorSnapshot.objects.filter(date=latest, region_id=county, indicator__in=DRILL_DOWN).values_list(
                 "id", flat=True

@@ -93,6 +93,7 @@ from sunshine.choices import Department, Role
 from sunshine.dates import add_months
 from sunshine.models import Region, StaffPeriod, User
 from sunshine.pinyin import pinyin_initials
+from sunshine.regions import RegionCode
 from training.choices import EnrolmentStatus, ProviderKind
 from training.models import Course, Enrolment
 from welfare.choices import BenefitKind, BenefitStatus
@@ -324,11 +325,11 @@ class Township:
 
     @property
     def county(self) -> str:
-        return self.code[:6]
+        return RegionCode(self.code).county
 
     @property
     def prefecture(self) -> str:
-        return self.code[:4]
+        return RegionCode(self.code).prefecture
 
 
 class Geography:
@@ -336,7 +337,7 @@ class Geography:
 
     def __init__(self, regions: list[tuple[str, str, bool]]):
         self.names = {code: name for code, name, _urban in regions}
-        self.townships = [Township(c, n, u) for c, n, u in regions if len(c) == 9]
+        self.townships = [Township(c, n, u) for c, n, u in regions if RegionCode(c).is_township]
         if not self.townships:
             raise ValueError("No townships: run load_regions first.")
         self.by_code = {t.code: t for t in self.townships}
@@ -374,7 +375,7 @@ class Geography:
         return choice if choice.code != township.code else rng.choice(self.townships)
 
     def county_name(self, code: str) -> str:
-        return self.names.get(code[:6], "")
+        return self.names.get(RegionCode(code).county, "")
 
 
 def _desk_codes() -> list[str]:
@@ -655,7 +656,7 @@ class Generator:
         self.flush(PlacementBase)
 
     def _firm_name(self, rng, county: str, names: set) -> str:
-        city = self.geo.names.get(county[:4], "")[:2]
+        city = self.geo.names.get(RegionCode(county).prefecture, "")[:2]
         for _ in range(20):
             name = f"{city}{rng.choice(FIRM_WORDS)}{rng.choice(FIRM_TRADES)}有限公司"
             if name not in names:
@@ -882,7 +883,8 @@ class Generator:
                     f"{self.geo.county_name(county)}人力资源和社会保障局职业技能培训中心",
                 )
             elif u < 0.85:
-                kind, provider = ProviderKind.DETOX_FACILITY, f"{self.geo.names.get(county[:4], '')}强制隔离戒毒所"
+                city = self.geo.names.get(RegionCode(county).prefecture, "")
+                kind, provider = ProviderKind.DETOX_FACILITY, f"{city}强制隔离戒毒所"
             else:
                 kind, provider = ProviderKind.ENTERPRISE, self.employer_names[rng.choice(self.employers[county])]
             capacity = rng.choice((30, 30, 40, 40, 50, None))
@@ -903,7 +905,7 @@ class Generator:
             for _ in range(seats * 3):
                 if len(chosen) >= seats:
                     break
-                pool = near if rng.random() > 0.06 else self.pools.by_prefecture[county[:4]]
+                pool = near if rng.random() > 0.06 else self.pools.by_prefecture[RegionCode(county).prefecture]
                 enrolled = min(start - int(rng.random() * 14), today)
                 registered = bisect.bisect_right(pool[0], enrolled)
                 if not registered:

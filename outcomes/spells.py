@@ -10,8 +10,8 @@ that had started by the analysis date D (definitions in docs/indicators.md, "Rel
   censoring (0 if it began before the measure); trained: from the first completed training's date;
 - the region is the township the person belongs to now.
 
-Rows are read as the nightly indicators read them: through ``counted_by`` of the province's scope
-(``reporting.indicators.province_scope``), so sealed persons and their records count (DESIGN §3b: a count
+Rows are read as the nightly indicators read them: through ``counted_by`` of the system-wide reader
+(``sunshine.access.SYSTEM``), so sealed persons and their records count (DESIGN §3b: a count
 discloses no one). Nothing here leaves the computation but aggregates of ten persons or more.
 """
 
@@ -23,7 +23,7 @@ import pandas as pd
 from cases.choices import COMMUNITY_MEASURES, MeasureKind, StatusKind, TestResult
 from cases.models import DrugUseFinding, Measure, Person, StatusEvent, UrineTest
 from placement.models import Placement
-from reporting.indicators import province_scope
+from sunshine.access import SYSTEM
 from training.models import Enrolment
 
 from .survival import COVARIATES
@@ -54,10 +54,9 @@ def _first(spells: pd.DataFrame, records: pd.DataFrame, keep) -> pd.Series:
     return merged.groupby("spell")["date"].min()
 
 
-def read_spells(day: dt.date, viewer=None) -> pd.DataFrame:
+def read_spells(day: dt.date, viewer=SYSTEM) -> pd.DataFrame:
     """The spells as of ``day`` with the columns ``outcomes.survival`` expects, plus ``township``. One query per
     table, whatever the number of persons."""
-    viewer = viewer or province_scope()
     persons = _frame(
         Person.objects.counted_by(viewer).values_list("id", "township_id", "sex", "birth_date", "drug_types",
                                                       "injecting"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cases.services import record_save
 from sunshine.access import ensure, ensure_editable, may, scoped_save
 from sunshine.models import User
+from sunshine.regions import RegionCode
 from sunshine.validators import check_field, not_in_future
 
 from .choices import LoanStatus, PlacementMode
@@ -20,7 +21,7 @@ def base_save(*, user: User, base: PlacementBase) -> PlacementBase:
     """Create or change a placement base of the county office's own county."""
     if base._state.adding and not may(user, "add", PlacementBase):
         raise PermissionDenied
-    if base.region_id and len(base.region_id) != 9:
+    if base.region_id and not RegionCode(base.region_id).is_township:
         raise ValidationError({"region": _("Choose a township.")})
     errors = {}
     check_field(errors, "opened_on", not_in_future, base.opened_on)

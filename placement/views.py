@@ -33,7 +33,7 @@ class BaseListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         bases = bases_with_scale(user=self.request.user, day=dt.date.today())
         if region := self.request.GET.get("region", "").strip():
-            bases = bases.filter(region__code__startswith=region)
+            bases = bases.within(region)
         return bases.order_by("-scale", "name")
 
     def get_context_data(self, **kwargs):

@@ -28,14 +28,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sunshine.access import ensure, ensure_editable
+from sunshine.access import SYSTEM, ensure, ensure_editable
 from sunshine.audit import audit_event
-from sunshine.choices import CODE_LENGTH, Level, Role
+from sunshine.choices import Level, Role
 from sunshine.jobs import register_job
 from sunshine.models import AuditEntry, Region, StaffPeriod, User
+from sunshine.regions import RegionCode, within
 
 from .exports import CONTENT_TYPES, assessment_pdf, assessment_xlsx
-from .indicators import COUNTS, LABELS, RATES, province_scope, ranks
+from .indicators import COUNTS, LABELS, RATES, ranks
 from .models import AssessmentReport, DocumentNumber, IndicatorSnapshot, IssuingOffice, Pairing
 from .selectors import report_regions
 from .services import document_number_take
@@ -137,14 +138,13 @@ TEXT = {
 }
 
 
-def assessment_day(*, region: Region, year: int, viewer=None) -> dt.date | None:
+def assessment_day(*, region: Region, year: int, viewer=SYSTEM) -> dt.date | None:
     """The snapshot date a report of ``year`` uses: the latest one of the year (31 December once the year is
     over and computed; the latest nightly date during the year). None when the year has none.
 
-    Snapshots are read as the provincial scope reads them (as the nightly computation does): a region's rank
-    needs its siblings' figures, which only the rank itself may carry to a viewer below the province.
+    Snapshots are read by the system-wide reader (as the nightly computation writes them): a region's rank needs
+    its siblings' figures, which only the rank itself may carry to a viewer below the province.
     """
-    viewer = viewer or province_scope()
     dates = IndicatorSnapshot.objects.visible_to(viewer).filter(
         region=region, date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)
     )
@@ -168,7 +168,7 @@ def assessment_figures(*, region: Region, year: int, depth: int | None = None) -
 
     Raises ``ValidationError`` when the year has no snapshots for the region.
     """
-    viewer = province_scope()  # 1 query
+    viewer = SYSTEM
     day = assessment_day(region=region, year=year, viewer=viewer)  # 1 query
     if day is None:
         raise _no_figures(region, year)
@@ -312,7 +312,7 @@ def _workers(region: Region, day: dt.date) -> dict[str, int]:
     """The township workers serving on ``day`` in each region of the report, summed up the levels: read from the
     accounts' history (``StaffPeriod``), so a past year counts the workers of that year, not today's."""
     rows = (
-        StaffPeriod.objects.filter(role=Role.TOWNSHIP_WORKER, region__code__startswith=region.code, started_on__lte=day)
+        StaffPeriod.objects.filter(within("region", region), role=Role.TOWNSHIP_WORKER, started_on__lte=day)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         .order_by()
         .values("region_id")
@@ -320,9 +320,8 @@ def _workers(region: Region, day: dt.date) -> dict[str, int]:
     )
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
-        township = row["region_id"]
-        for prefix in {township[:n] for n in CODE_LENGTH}:
-            counts[prefix] += row["count"]
+        for code in RegionCode(row["region_id"]).lineage:
+            counts[code] += row["count"]
     return counts
 
 
@@ -330,7 +329,8 @@ def _pairings(region: Region, year: int, viewer) -> list[dict]:
     """Member units paired with the region or a region below it at some time in ``year``."""
     pairings = (
         Pairing.objects.visible_to(viewer)
-        .filter(Pairing.scope.condition(region.code), since__lte=dt.date(year, 12, 31))
+        .within(region)
+        .filter(since__lte=dt.date(year, 12, 31))
         .filter(Q(until__isnull=True) | Q(until__gte=dt.date(year, 1, 1)))
         .select_related("region")
         .order_by("region_id", "unit", "since", "pk")

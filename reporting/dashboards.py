@@ -12,9 +12,9 @@ from django.db.models import Count, Max
 from django.db.models.functions import Substr
 
 from cases.models import Alert, Person
-from sunshine.access import within_region
 from sunshine.choices import Level
 from sunshine.models import Region, User
+from sunshine.regions import LENGTH_OF_LEVEL
 
 from .indicators import LABELS, RATES, ranks
 from .models import IndicatorSnapshot
@@ -61,7 +61,7 @@ def dashboard_region(user: User, code: str | None) -> Region | None:
     """The region a dashboard shows: the user's own, or one below it they asked for (None if out of reach)."""
     if not code:
         return user.region
-    if not within_region(user, code):
+    if not user.reaches(code):
         return None
     return Region.objects.filter(code=code).first()
 
@@ -96,11 +96,11 @@ def dashboard(*, user: User, region: Region, rank_by: str = "control_rate") -> D
 def _sealed(user, region) -> dict[str, int]:
     """How many persons are sealed now in the region and in each region below it (DESIGN §3b: a count discloses no
     one). The seal is a state, not a dated figure, so it is counted here: one grouped query over sealed persons."""
-    below = {Level.PROVINCE: 4, Level.PREFECTURE: 6}.get(region.level, 9)
+    below = {Level.PROVINCE: Level.PREFECTURE, Level.PREFECTURE: Level.COUNTY}.get(region.level, Level.TOWNSHIP)
     rows = (
         Person.objects.sealed_from(user)
-        .filter(township__code__startswith=region.code)  # the dashboard's region, already checked against the scope
-        .annotate(child=Substr("township_id", 1, below))
+        .within(region)  # the dashboard's region, already checked against the scope
+        .annotate(child=Substr("township_id", 1, LENGTH_OF_LEVEL[below]))
         .values("child")
         .annotate(count=Count("id"))
         .values_list("child", "count")
@@ -171,9 +171,7 @@ def _bases(snapshots, region, as_of, own, targets) -> dict:
 
 def _alerts(user, region) -> list[dict]:
     """Open breach and late-report alerts in the region, by kind."""
-    alerts = Alert.objects.visible_to(user).filter(
-        acknowledged_on__isnull=True, person__township__code__startswith=region.code
-    )
+    alerts = Alert.objects.visible_to(user).within(region).filter(acknowledged_on__isnull=True)
     labels = dict(Alert._meta.get_field("kind").choices)
     counts = alerts.order_by().values("kind").annotate(count=Count("pk"))
     return [{"kind": row["kind"], "label": labels[row["kind"]], "count": row["count"]} for row in counts]
@@ -185,9 +183,11 @@ def _map(snapshots, region, as_of) -> dict:
     if not as_of or level is None:
         return {"map_level": None, "map_data": {}}
     levels = [Level.PREFECTURE, Level.COUNTY] if region.level == Level.PROVINCE else [Level.COUNTY]
-    rows = snapshots.filter(
-        date=as_of, indicator__in=MAP_RATES, region__level__in=levels, region__code__startswith=region.code
-    ).select_related("region")
+    rows = (
+        snapshots.filter(date=as_of, indicator__in=MAP_RATES, region__level__in=levels)
+        .within(region)
+        .select_related("region")
+    )
     data: dict[str, dict] = {}
     for snapshot in rows:
         entry = data.setdefault(snapshot.region_id, {"name": snapshot.region.name, "level": snapshot.region.level})

@@ -36,7 +36,6 @@ A rate's value is numerator / denominator; a zero denominator is no data (None),
 
 import datetime as dt
 from collections import defaultdict
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -48,10 +47,11 @@ from cases.models import DrugUseFinding, Measure, Person, StatusEvent, Transfer,
 from cases.models.measures import REPORT_DAYS
 from placement.models import LARGE_SCALE, MEDIUM_SCALE, Placement
 from placement.selectors import bases_with_scale
-from sunshine.choices import CODE_LENGTH, Level, Role
+from sunshine.access import SYSTEM
 from sunshine.dates import add_years
 from sunshine.db_router import read_alias
 from sunshine.models import Region
+from sunshine.regions import RegionCode
 
 COUNTS = (
     "registered",
@@ -93,12 +93,6 @@ LABELS = {
     "report_rate": _("Report rate"),
 }
 ABSTINENCE_YEARS = 3
-
-
-def province_scope():
-    """The principal the nightly computation reads as: the provincial scope, nothing beyond it."""
-    province = Region.objects.get(level=Level.PROVINCE)
-    return SimpleNamespace(is_authenticated=True, role=Role.PROVINCE_OFFICER, region_id=province.code, department="")
 
 
 def abstinence_cutoff(day: dt.date) -> dt.date:
@@ -315,7 +309,7 @@ def _add_base_figures(sums, day: dt.date, viewer) -> None:
         kind = "bases_100_plus" if scale >= LARGE_SCALE else "bases_50_99" if scale >= MEDIUM_SCALE else None
         if kind is None:
             continue
-        for code in {township[:length] for length in CODE_LENGTH} & sums.keys():  # a code once, if it exists
+        for code in set(RegionCode(township).lineage) & sums.keys():  # a code once, if it exists
             sums[code][kind] += 1
             sums[code][f"{kind}_opened"] += opened_on.year == day.year
 
@@ -327,10 +321,10 @@ def ranks(values: dict) -> dict:
     return {key: None if value is None else 1 + sum(v > value for v in present) for key, value in values.items()}
 
 
-def region_figures(day: dt.date, viewer=None) -> dict[str, dict[str, tuple[int, int | None]]]:
+def region_figures(day: dt.date, viewer=SYSTEM) -> dict[str, dict[str, tuple[int, int | None]]]:
     """Every region's figures on ``day`` as {region: {indicator: (numerator, denominator)}} (a count's
-    denominator is None): townships' sums rolled up to county, prefecture and province."""
-    viewer = viewer or province_scope()
+    denominator is None): townships' sums rolled up to county, prefecture and province, read by the system-wide
+    reader unless another viewer is given."""
     sums: dict[str, dict[str, int]] = {code: defaultdict(int) for code in Region.objects.values_list("code", flat=True)}
     sql, params = _facts_statement(day, Person.objects.counted_by(viewer), FIGURES_SQL)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -394,7 +388,7 @@ def abstinent_clocks(day: dt.date) -> dict[int, dt.date]:
     with this (DESIGN §3b: the same rule as §4)."""
     condition = PERSON_CONDITIONS["abstinent_3y"][0]
     tail = f"SELECT id, clock FROM classed WHERE {condition}"  # noqa: S608
-    sql, params = _facts_statement(day, Person.objects.counted_by(province_scope()), tail)
+    sql, params = _facts_statement(day, Person.objects.counted_by(SYSTEM), tail)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {pk: clock if isinstance(clock, dt.date) else dt.date.fromisoformat(clock) for pk, clock in cursor}

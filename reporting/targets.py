@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.access import may
-from sunshine.choices import CODE_LENGTH
 from sunshine.models import User
+from sunshine.regions import RegionCode
 
 from .indicators import CODES, RATES
 from .models import Target
@@ -46,8 +46,8 @@ def targets_on(*, day: dt.date, region_codes) -> dict[tuple[str, str], Target]:
     ``effective_from`` on or before ``day``, the region's own or, for a rate, the nearest region's above it.
     A count's target (the province's 15 bases a year) is a total for its own region, never held against each
     region below it. One query."""
-    codes, lengths = set(region_codes), sorted(CODE_LENGTH)
-    ancestors = {code[:n] for code in codes for n in lengths if len(code) >= n}
+    codes = set(region_codes)
+    ancestors = {ancestor for code in codes for ancestor in RegionCode(code).lineage}
     rows = Target.objects.filter(region_id__in=ancestors, effective_from__lte=day).order_by(
         "effective_from", "created_at"
     )
@@ -56,7 +56,7 @@ def targets_on(*, day: dt.date, region_codes) -> dict[tuple[str, str], Target]:
         latest[target.region_id][target.indicator] = target  # later rows overwrite earlier ones
     found = {}
     for code in codes:
-        for ancestor in (code[:n] for n in reversed(lengths) if len(code) >= n):  # the nearest first
+        for ancestor in RegionCode(code).lineage:  # the nearest first
             for indicator, target in latest.get(ancestor, {}).items():
                 if indicator in RATES or ancestor == code:
                     found.setdefault((code, indicator), target)

@@ -3,9 +3,11 @@
 Every model holding personal data declares ``scope = Scope(path=...)``: the relation path from the
 model to the Region its record belongs to (``"township"`` for a person, ``"person__township"`` for
 a visit). Its manager is built from ``ScopedQuerySet``, which offers ``visible_to(user)`` and
-``editable_by(user)``. Containment is a code prefix, so both reduce to one
-``<path>_id LIKE '<region code>%'`` filter, served by a ``varchar_pattern_ops`` index on
-PostgreSQL. Nothing else in the project filters rows by region.
+``editable_by(user)``, and ``within(region)`` narrows them to a region. Containment is a code prefix
+(``sunshine.regions``), so each reduces to one ``<path>_id LIKE '<region code>%'`` filter, served by a
+``varchar_pattern_ops`` index on PostgreSQL. Nothing else in the project filters rows by region.
+
+``SYSTEM`` is the one principal that is not a user: the system-wide reader of the nightly computations.
 """
 
 from collections.abc import Callable, Collection, Mapping
@@ -13,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 
 from .choices import Role
+from .regions import within
 
 # Roles that see the personal records of their region (DESIGN §1). Department staff see only their
 # domain's records and the system administrator sees none.
@@ -29,6 +33,42 @@ REGION_READERS = frozenset(
         Role.PROVINCE_OFFICER,
     }
 )
+
+
+class SystemReader:
+    """The system-wide reader: the principal the nightly computations read as (indicator snapshots, the sealing
+    pass's abstinence clocks, the relapse outcomes), and the assessment report's figures and its ``export_assessment``
+    command. Their figures are the whole province's, whoever asks, so they must not read as any one user.
+
+    It reads exactly what a provincial officer at the province reads, and counts what one counts: ``visible_to``
+    leaves sealed persons out (no lawful-query grant: it is no account), ``counted_by`` keeps them (DESIGN §3b). It
+    changes nothing (``editable_by`` is empty, ``may`` says no to everything) and is no user: not authenticated,
+    so no view, API or template takes it for one, and not a ``User`` row, so nobody signs in as it. The province is
+    ``settings.PROVINCE_CODE``, the root of the divisions ``load_regions`` loads. Use the instance ``SYSTEM``.
+    """
+
+    __slots__ = ()
+    role = Role.PROVINCE_OFFICER
+    department = ""
+    pk = None
+    is_authenticated = False
+    is_anonymous = False
+    is_active = False
+
+    @property
+    def region_id(self) -> str:
+        return settings.PROVINCE_CODE
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = SystemReader()
+
+
+def _reader(user) -> bool:
+    """Whether ``user`` may be given rows at all: a signed-in user, or the system-wide reader."""
+    return user is SYSTEM or getattr(user, "is_authenticated", False)
 
 
 @dataclass(frozen=True)
@@ -64,22 +104,22 @@ class Scope:
     actions: Mapping[str, Action] = field(default_factory=dict)
     seals: bool = True  # the rows of a sealed person vanish with them (False: a lawful query about that person)
 
-    def condition(self, region_code: str) -> models.Q:
-        """Rows whose region (through any of the paths) lies within ``region_code``."""
+    def condition(self, region) -> models.Q:
+        """Rows whose region (through any of the paths) lies within ``region`` (a Region or a code)."""
         condition = models.Q()
         for path in (self.path, *self.also):
-            condition |= models.Q(**{f"{path}__code__startswith": region_code})  # join trimmed: <fk>_id LIKE
+            condition |= within(path, region)
         return condition
 
     def may_read(self, user) -> bool:
-        if not getattr(user, "is_authenticated", False) or not user.region_id:
+        if not _reader(user) or not user.region_id:
             return False
         if user.role == Role.DEPARTMENT_STAFF:
             return user.department in self.departments
         return user.role in self.read
 
     def may_edit(self, user) -> bool:
-        return self.may_read(user) and user.role in self.edit
+        return user is not SYSTEM and self.may_read(user) and user.role in self.edit
 
     def action(self, name: str) -> Action:
         """The declared action ``name`` (KeyError for an action the model does not have)."""
@@ -93,7 +133,7 @@ class Scope:
         """Whether ``obj`` lies within ``user``'s region through any of the scope's paths (no query when the
         relations on the way are loaded)."""
         return any(
-            code is not None and within_region(user, code)
+            code is not None and user.reaches(code)
             for code in (region_code_along(obj, path) for path in (self.path, *self.also))
         )
 
@@ -103,7 +143,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "ScopedQuerySet":
         scope: Scope = self.model.scope
-        if scope.public and getattr(user, "is_authenticated", False):
+        if scope.public and _reader(user):
             return self.all()
         if not scope.may_read(user):
             return self.none()
@@ -121,6 +161,11 @@ class ScopedQuerySet(models.QuerySet):
         if not self.model.scope.may_read(user):
             return self.none()
         return self.filter(self.model.scope.condition(user.region_id))
+
+    def within(self, region) -> "ScopedQuerySet":
+        """These rows narrowed to those lying within ``region`` (a Region or a code) along the scope's paths: a
+        page's region filter, on top of ``visible_to``, never instead of it."""
+        return self.filter(self.model.scope.condition(region))
 
     def sealed_from(self, user) -> "ScopedQuerySet":
         """The rows ``counted_by`` adds to ``visible_to``: hidden from ``user`` by sealing alone (for "and N sealed
@@ -212,12 +257,6 @@ def region_code_along(obj, path: str) -> str | None:
         if obj is None:
             return None
     return getattr(obj, f"{last}_id", None)
-
-
-def within_region(user, code: str) -> bool:
-    """Whether the region ``code`` lies within ``user``'s region (containment is a code prefix). For checks on a
-    region the user chose (a dashboard, a course's county, an imported township), not for filtering rows."""
-    return bool(user.region_id) and code.startswith(user.region_id)
 
 
 def township_code_of(instance) -> str | None:

@@ -11,7 +11,6 @@ class Level(models.TextChoices):
     TOWNSHIP = "township", _("Township")
 
 
-CODE_LENGTH = {2: Level.PROVINCE, 4: Level.PREFECTURE, 6: Level.COUNTY, 9: Level.TOWNSHIP}
 LEVEL_DEPTH = {Level.PROVINCE: 0, Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3}
 
 

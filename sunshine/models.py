@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager
 
 from .access import Action, Scope, ScopedQuerySet, township_code_of
-from .choices import AUDIT_READERS, CODE_LENGTH, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, Role
+from .choices import AUDIT_READERS, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, Role
+from .regions import RegionCode, within
 
 
 def prefix_index(field: str, name: str) -> models.Index:
@@ -33,9 +34,9 @@ class TrigramIndex(GinIndex):
 
 
 class RegionQuerySet(models.QuerySet):
-    def within(self, region: "Region") -> "RegionQuerySet":
-        """The region itself and every region below it (containment is a code prefix)."""
-        return self.filter(code__startswith=region.code)
+    def within(self, region) -> "RegionQuerySet":
+        """The region (a Region or a code) itself and every region below it."""
+        return self.filter(within("", region))
 
     def townships(self) -> "RegionQuerySet":
         return self.filter(level=Level.TOWNSHIP)
@@ -69,8 +70,8 @@ class Region(models.Model):
     @staticmethod
     def level_of(code: str) -> Level:
         try:
-            return CODE_LENGTH[len(code)]
-        except KeyError:
+            return RegionCode(code).level
+        except ValueError:
             raise ValidationError(_("A region code has 2, 4, 6 or 9 digits.")) from None
 
     @classmethod
@@ -84,8 +85,27 @@ class Region(models.Model):
             is_urban=level == Level.TOWNSHIP and name.endswith(settings.URBAN_TOWNSHIP_SUFFIXES),
         )
 
-    def contains(self, code: str) -> bool:
-        return code.startswith(self.code)
+    @property
+    def region_code(self) -> RegionCode:
+        return RegionCode(self.code)
+
+    @property
+    def is_township(self) -> bool:
+        return self.region_code.is_township
+
+    @property
+    def county(self) -> RegionCode | None:
+        """The code of the county this region lies in (its own for a county; None above county level)."""
+        return self.region_code.county
+
+    @property
+    def prefecture(self) -> RegionCode | None:
+        """The code of the prefecture this region lies in (its own for a prefecture; None for the province)."""
+        return self.region_code.prefecture
+
+    def contains(self, other) -> bool:
+        """Whether ``other`` (a Region or a code) lies within this region (itself included)."""
+        return self.region_code.contains(other)
 
 
 class UserQuerySet(models.QuerySet):
@@ -102,7 +122,7 @@ class UserQuerySet(models.QuerySet):
         if manager.role not in {Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER, Role.PROVINCE_OFFICER}:
             return self.none()
         below = [level for level, depth in LEVEL_DEPTH.items() if depth > LEVEL_DEPTH[manager.region.level]]
-        return self.filter(region__code__startswith=manager.region_id).filter(
+        return self.filter(within("region", manager.region_id)).filter(
             models.Q(region__level__in=below) | models.Q(role=Role.DEPARTMENT_STAFF, region_id=manager.region_id)
         )
 
@@ -130,6 +150,12 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def reaches(self, region) -> bool:
+        """Whether ``region`` (a Region or a code) lies within this account's region: for a region the user chose (a
+        dashboard, a course's county, an imported township), not for filtering rows (``visible_to`` does that). The
+        system administrator, who has no region, reaches none."""
+        return bool(self.region_id) and RegionCode(self.region_id).contains(region)
 
     def clean(self):
         super().clean()

@@ -219,6 +219,9 @@ INDICATOR_CONTROL_MEASURES = env.list(
 )  # fmt: skip
 # Whether persons recorded as unable to work leave the placement rate's denominator (and numerator).
 INDICATOR_PLACEMENT_EXCLUDES_UNABLE = env.bool("INDICATOR_PLACEMENT_EXCLUDES_UNABLE", default=False)
+# The province the system serves (Guizhou): the root of the divisions load_regions loads, and the region the
+# system-wide reader (sunshine.access.SYSTEM) reads.
+PROVINCE_CODE = env("PROVINCE_CODE", default="52")
 # Townships counted as urban (城镇) for the urban placement rate, by the ending of their name (read by load_regions).
 URBAN_TOWNSHIP_SUFFIXES = tuple(env.list("URBAN_TOWNSHIP_SUFFIXES", default=["街道", "镇"]))
 

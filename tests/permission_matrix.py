@@ -255,13 +255,15 @@ def _lawful_query(county_code):
     """A pending lawful query about a sealed person of that county, asked by an officer of it outside the cast."""
     from cases.models import LawfulQuery
     from sunshine.models import Region, User
+    from sunshine.regions import RegionCode
 
     from .factories import PersonFactory, seal
 
     # a county officer of the cast's counties; in county z, which has none, its prefecture's officer (a county
     # officer there would become the owner ``_job`` looks for)
     cast_county = User.objects.filter(role="county_officer", region_id=county_code).exclude(username__startswith="req")
-    role, region = ("county_officer", county_code) if cast_county.exists() else ("prefecture_officer", county_code[:4])
+    prefecture = RegionCode(county_code).prefecture
+    role, region = ("county_officer", county_code) if cast_county.exists() else ("prefecture_officer", prefecture)
     requester, _created = User.objects.get_or_create(
         username=f"requester_{county_code}", defaults={"role": role, "region_id": region}
     )

@@ -98,3 +98,69 @@ def test_the_rule_catches_raw_reads():
 def test_no_personal_model_is_in_django_admin(model):
     """The system administrator uses the admin and must see no personal data."""
     assert model not in admin.site._registry
+
+
+# Regions are spoken one way (sunshine/regions.py): the code's lengths and slices live there alone, rows are narrowed
+# to a region with ``within`` (of a scoped queryset, or ``sunshine.regions.within`` for a table without a scope), a
+# user's reach is ``user.reaches(region)``, and the nightly computations read as ``sunshine.access.SYSTEM``.
+REGION_MODULES = {"sunshine/regions.py"}
+_CODE = r"[\w.]*(code|_id|township|county|prefecture|region)\w*"
+REGION_RULES = {
+    "a region code sliced": re.compile(rf"\b{_CODE}\[:"),
+    "a level told by the code's length": re.compile(
+        r"\blen\([\w.]*(code|_id|township|county|region)\)|\blen\([^()]*\)\s*[!=]=\s*[2469]\b"
+    ),
+    "a hand-written prefix filter": re.compile(r"(code|_id)__startswith|\.startswith\([\w.]*region_id\)"),
+    "a retired name": re.compile(r"\b(within_region|province_scope|CODE_LENGTH)\b"),
+}
+
+
+def region_offences(text: str) -> list[str]:
+    return [
+        f"{rule}: {line.strip()}"
+        for line in text.splitlines()
+        for rule, pattern in REGION_RULES.items()
+        if pattern.search(line)
+    ]
+
+
+def test_regions_are_spoken_one_way():
+    offences = [
+        f"{path.relative_to(ROOT)}: {offence}"
+        for folder in [*APPS, "bench"]
+        for path in (ROOT / folder).rglob("*.py")
+        if str(path.relative_to(ROOT)) not in REGION_MODULES and "migrations" not in path.parts
+        for offence in region_offences(path.read_text())
+    ]
+    assert offences == []
+
+
+def test_the_region_rule_catches_each_way_back():
+    caught = [
+        "county = person.township_id[:6]",
+        "return self.code[:4]",
+        "names.get(county[:4])",
+        "{township[:n] for n in lengths}",
+        "sizes[township[:length]] = n",
+        "if len(base.region_id) != 9:",
+        "rows.sort(key=lambda region: len(region.code))",
+        "[t for t in regions if len(c) == 9]",
+        "bases.filter(region__code__startswith=region)",
+        "Person.objects.filter(township_id__startswith=code)",
+        "return code.startswith(user.region_id)",
+        "from sunshine.access import within_region",
+        "viewer = province_scope()",
+    ]
+    assert [len(region_offences(line)) for line in caught] == [1] * len(caught)
+    kept = [
+        "body = number[:6] + '19' + number[6:]",  # an ID number, not a region
+        "return content[:4] == b'PK'",
+        "rows = [(*alert[:4], alert[4]) for alert in alerts]",
+        "f'{self.geo.county_name(county)[:2]}公'",  # a name
+        "county = RegionCode(person.township_id).county",
+        "courses.within(region)",
+        "for start in range(0, len(codes), CHUNK):",
+        "if len(found) < 2:",
+        "townships[n % len(townships)]",
+    ]
+    assert [line for line in kept if region_offences(line)] == []

@@ -11,6 +11,7 @@ from cases.models.records import PersonRecord
 from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Department, Role
 from sunshine.models import Region, prefix_index
+from sunshine.regions import RegionCode
 
 from .choices import EnrolmentStatus, ProviderKind
 
@@ -109,7 +110,7 @@ class Enrolment(PersonRecord):
     @property
     def crosses_counties(self) -> bool:
         """The course belongs to another county than the person's: the person's county approves."""
-        return self.course.region_id != self.person.township_id[:6]
+        return self.course.region_id != RegionCode(self.person.township_id).county
 
     @property
     def awaiting_approval(self) -> bool:

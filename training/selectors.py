@@ -21,7 +21,7 @@ def course_list(*, user: User, region: Region | None = None, skill: str = "") ->
         .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)))
     )
     if region is not None:
-        courses = courses.filter(region__code__startswith=region.code)
+        courses = courses.within(region)
     if skill.strip():
         courses = courses.filter(skill__contains=skill.strip())
     return courses.order_by("-start_date", "-id")  # aggregation drops Meta.ordering

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person
-from sunshine.access import ensure, may, scoped_save, within_region
+from sunshine.access import ensure, may, scoped_save
 from sunshine.choices import Level
 from sunshine.models import User
 from sunshine.validators import check_field, not_before, not_in_future
@@ -32,7 +32,7 @@ def course_save(*, user: User, course: Course) -> Course:
         errors = {}
         if course.region.level != Level.COUNTY:
             errors["region"] = _("A course belongs to a county: choose a county.")
-        elif not within_region(user, course.region_id):
+        elif not user.reaches(course.region_id):
             errors["region"] = _("Choose a county within your region.")
         if course.pk:
             most = course.enrolments.order_by("-attendance").values_list("attendance", flat=True).first()

@@ -104,7 +104,7 @@ class EnrolmentCreateView(ServiceFormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "courses": courses_to_enrol(user=self.request.user, county_code=self.object.township_id[:6]),
+            "courses": courses_to_enrol(user=self.request.user, county_code=self.object.township.county),
         }
 
     def get_initial(self):

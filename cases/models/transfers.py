@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.access import Action, Scope, ScopedQuerySet, within_region
+from sunshine.access import Action, Scope, ScopedQuerySet
 from sunshine.choices import Role
 from sunshine.models import Region, prefix_index
+from sunshine.regions import RegionCode
 
 from ..choices import TransferStatus
 
@@ -15,7 +16,7 @@ def _holds(user, township_code: str) -> bool:
     """The township's worker, or the officer of its county: who speaks for one side of a transfer."""
     if user.role == Role.TOWNSHIP_WORKER:
         return user.region_id == township_code
-    return user.role == Role.COUNTY_OFFICER and within_region(user, township_code)
+    return user.role == Role.COUNTY_OFFICER and user.reaches(township_code)
 
 
 def receiving(user, transfer: "Transfer") -> bool:
@@ -91,7 +92,7 @@ class Transfer(models.Model):
 
     @property
     def crosses_counties(self) -> bool:
-        return self.from_township_id[:6] != self.to_township_id[:6]
+        return RegionCode(self.from_township_id).county != RegionCode(self.to_township_id).county
 
     @property
     def is_open(self) -> bool:

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from sunshine.access import township_code_of, within_region
+from sunshine.access import township_code_of
 from sunshine.audit import registration_probe_record
 from sunshine.choices import Level
 from sunshine.db import analyze
@@ -177,7 +177,7 @@ class Context:
         if region is None:
             self.error(sheet, row, alias, "unknown_township", _("No township has the code %(code)s.") % {"code": code})
             return None
-        if in_region and not within_region(self.user, code):
+        if in_region and not self.user.reaches(code):
             self.error(sheet, row, alias, "out_of_region", _("This township is outside your region."))
             return None
         return region

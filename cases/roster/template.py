@@ -16,8 +16,9 @@ NOTES = "说明"
 FILE_NAME = "roster-template.xlsx"
 
 
-def example_id_number(county: str) -> str:
-    body = f"{county[:6]}19850314123"
+def example_id_number(township: Region) -> str:
+    """An ID number issued in ``township``'s county (its address code is the county's division code)."""
+    body = f"{township.county}19850314123"
     return body + calc_check_digit(body + "0")
 
 
@@ -29,7 +30,7 @@ def _sample(user: User) -> dict:
     code = township.code
     siblings = Region.objects.townships().filter(parent_id=township.parent_id).exclude(code=code).order_by("code")
     other_code = siblings.values_list("code", flat=True).first() or code
-    return {"id_number": example_id_number(code), "township": code, "township2": other_code, "base": "JD-0001"}
+    return {"id_number": example_id_number(township), "township": code, "township2": other_code, "base": "JD-0001"}
 
 
 def roster_template(*, user: User) -> bytes:

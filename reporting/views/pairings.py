@@ -23,7 +23,7 @@ class PairingListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         pairings = Pairing.objects.visible_to(self.request.user).select_related("region")
         if region := self.request.GET.get("region", "").strip():
-            pairings = pairings.filter(region__code__startswith=region)
+            pairings = pairings.within(region)
         return pairings
 
     def get_context_data(self, **kwargs):

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from cases.models import Measure, Person, Transfer, Visit
-from sunshine.access import Scope, within_region
+from sunshine.access import Scope
 
 from ..conftest import SEES
 
@@ -29,14 +29,15 @@ def test_records_are_scoped_through_their_person(cast, persons):
         assert set(Measure.objects.visible_to(user).values_list("person", flat=True)) == expected, who
 
 
-def test_within_region_is_containment_of_the_users_region(cast, persons):
+def test_a_user_reaches_the_regions_within_their_own(cast, persons):
     # a region check, not a read right: the county's HR staff reach its townships though they see no person
     expected = {**SEES, "hr_staff": SEES["county_officer"]}
     for who, user in cast.items():
         # (person s, sealed, lies in township A: a region check is not a read right either)
-        reached = {key for key, person in persons.items() if within_region(user, person.township_id)} - {"s"}
+        reached = {key for key, person in persons.items() if user.reaches(person.township_id)} - {"s"}
         assert reached == expected[who], who
-    assert within_region(cast["county_officer"], cast["county_officer"].region_id)
+    assert cast["county_officer"].reaches(cast["county_officer"].region)
+    assert not cast["county_officer"].reaches(cast["county_officer"].region.parent)
 
 
 def test_editable_by_is_visible_and_the_right_role(cast, persons):
@@ -133,3 +134,82 @@ def test_nobody_signed_out_and_no_administrator_acts_on_personal_data(cast, pers
         for action in {"view", "add", "change", *scope.actions}:
             assert not may(cast["sysadmin"], action, model), (model, action)
             assert not may(AnonymousUser(), action, model), (model, action)
+
+
+def test_within_narrows_a_scoped_queryset_to_a_region_never_beyond_the_scope(cast, persons):
+    from ..conftest import COUNTY, PREFECTURE
+
+    province = Person.objects.visible_to(cast["province_officer"])
+    assert set(province.within(COUNTY)) == {persons["a"], persons["b"]}  # not s: sealed, within or not
+    assert set(province.within(persons["c"].township)) == {persons["c"]}
+    assert set(province.within(PREFECTURE)) == {persons["a"], persons["b"], persons["c"]}
+    assert set(province.within(persons["a"].township.region_code)) == {persons["a"]}
+    county = Person.objects.visible_to(cast["county_officer"])
+    assert set(county.within("52")) == set(county) == {persons["a"], persons["b"]}
+    assert set(Person.objects.counted_by(cast["county_officer"]).within(COUNTY)) == {
+        persons["a"], persons["b"], persons["s"]
+    }  # fmt: skip
+
+
+def test_within_follows_every_path_of_the_scope(person_a, township_c):
+    import datetime as dt
+
+    transfer = Transfer.objects.create(
+        person=person_a, from_township=person_a.township, to_township=township_c, requested_on=dt.date(2012, 1, 1)
+    )
+    assert list(Transfer.objects.within(person_a.township.county)) == [transfer]
+    assert list(Transfer.objects.within(township_c)) == [transfer]
+    assert list(Transfer.objects.within(township_c.parent.parent.parent_id)) == [transfer]
+    assert not Transfer.objects.within("520302").exists()
+
+
+def test_the_system_reader_reads_and_counts_what_the_provincial_scope_did(cast, persons):
+    """SYSTEM replaces a stand-in provincial officer (``province_scope()``): every scoped model gives the same rows
+    and the same SQL, for reading (sealed persons left out) and for counting (sealed persons in)."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from sunshine.access import SYSTEM
+    from sunshine.choices import Role
+
+    stand_in = SimpleNamespace(is_authenticated=True, role=Role.PROVINCE_OFFICER, region_id="52", department="")
+    for model in apps.get_models():
+        if hasattr(model, "scope"):
+            for read in ("visible_to", "counted_by"):
+                system, before = (str(getattr(model.objects, read)(user).query) for user in (SYSTEM, stand_in))
+                assert system == before, (model, read)
+    assert set(Person.objects.visible_to(SYSTEM)) == {persons[key] for key in "abcz"}
+    assert set(Person.objects.counted_by(SYSTEM)) == set(persons.values())
+
+
+def test_the_system_reader_changes_nothing_and_is_no_user(cast, persons, rf):
+    from django.apps import apps
+    from django.contrib.auth import login
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from cases.views import PersonListView
+    from sunshine.access import SYSTEM, may
+    from sunshine.models import User
+
+    from ..factories import MeasureFactory
+
+    measure = MeasureFactory(person=persons["a"])
+    for model in apps.get_models():
+        scope = getattr(model, "scope", None)
+        if scope is not None:
+            assert not model.objects.editable_by(SYSTEM).exists(), model
+            for action in {"add", "change", *scope.actions}:
+                assert not may(SYSTEM, action, model), (model, action)
+    assert not any(may(SYSTEM, action, measure) for action in ("view", "change", "close"))
+    assert not may(SYSTEM, "change", persons["a"])
+    # not authenticated, not an account: no sign-in, no session, no page
+    assert not SYSTEM.is_authenticated and not isinstance(SYSTEM, User)
+    request = rf.get("/")
+    request.session = SessionStore()
+    with pytest.raises(AttributeError):
+        login(request, SYSTEM, backend="django.contrib.auth.backends.ModelBackend")  # no _meta, no pk
+    request.user = SYSTEM
+    assert PersonListView.as_view()(request).status_code == 302  # to the sign-in page, like a stranger
+    with pytest.raises(AttributeError):
+        SYSTEM.region_id = "520102"  # frozen

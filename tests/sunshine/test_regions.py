@@ -1,9 +1,12 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from sunshine.choices import Level
 from sunshine.models import Region
+from sunshine.regions import RegionCode
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +47,44 @@ def test_urban_townships_follow_the_setting(settings):
     settings.URBAN_TOWNSHIP_SUFFIXES = ("街道",)
     assert not Region.from_row("520113101", "青岩镇", "520113").is_urban
     assert not Region.from_row("520113", "白云区", "5201").is_urban  # only townships are urban or rural
+
+
+def test_a_code_knows_its_level_and_the_regions_above_it():
+    township = RegionCode("520102016")
+    assert (township.level, township.is_township) == (Level.TOWNSHIP, True)
+    assert (township.county, township.prefecture, township.province) == ("520102", "5201", "52")
+    assert township.lineage == ("520102016", "520102", "5201", "52")  # the nearest first
+    county = RegionCode("520102")
+    assert (county.level, county.is_township, county.county, county.prefecture) == (Level.COUNTY, False, county, "5201")
+    assert (RegionCode("5201").county, RegionCode("5201").prefecture) == (None, "5201")
+    assert (RegionCode("52").county, RegionCode("52").prefecture, RegionCode("52").lineage) == (None, None, ("52",))
+    assert isinstance(township.county, RegionCode) and township.county.county == "520102"
+
+
+@pytest.mark.parametrize("code", ["", "5", "520", "52010", "5201020", "52010201", "5201020160", "52O102", "520102 "])
+def test_a_code_of_another_length_or_not_digits_is_refused(code):
+    with pytest.raises(ValueError, match="not a region code"):
+        RegionCode(code)
+    if code:
+        with pytest.raises(ValidationError):
+            Region.level_of(code)
+
+
+def test_containment_works_between_codes_and_regions_either_way():
+    county = Region.objects.get(code="520102")
+    township = Region.objects.filter(parent=county).first()
+    assert county.contains(township) and county.contains(township.code) and county.contains(RegionCode(township.code))
+    assert RegionCode("5201").contains(county) and RegionCode("52").contains(township)
+    assert not township.contains(county) and not RegionCode(township.code).contains("520102")
+    assert county.contains(county) and not county.contains("520103") and not county.contains("5201")
+
+
+def test_a_region_answers_in_the_codes_words():
+    township = Region.objects.get(code="520102016")
+    assert township.is_township and (township.county, township.prefecture) == ("520102", "5201")
+    assert township.county == township.parent_id
+    county = Region.objects.get(code="520102")
+    assert not county.is_township and county.county == "520102" and county.prefecture == county.parent_id
+    assert Region.objects.get(code="52").county is None
+    assert all(region.is_township == (region.level == Level.TOWNSHIP) for region in Region.objects.all())
+    assert set(Region.objects.within("520102")) == set(Region.objects.within(county))

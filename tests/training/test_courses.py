@@ -180,3 +180,22 @@ def test_the_api_lets_everyone_read_and_editors_write(client, worker_a, county_o
     assert Course.objects.count() == 2
     course.refresh_from_db()
     assert course.hours == 90
+
+
+def test_the_api_filters_courses_by_region_within(client, worker_a):
+    CourseFactory(region_id="520102", skill="电工")
+    CourseFactory(region_id="520103", skill="厨师")
+    CourseFactory(region_id="520302", skill="焊工")
+    client.force_login(worker_a)
+    url = reverse("api:course-list")
+    skills = {
+        code: sorted(row["skill"] for row in client.get(url, {"region": code}).json()["results"])
+        for code in ("520102", "5201", "52", "5203", "530102")
+    }
+    assert skills == {
+        "520102": ["电工"],
+        "5201": ["厨师", "电工"],
+        "52": ["厨师", "焊工", "电工"],
+        "5203": ["焊工"],
+        "530102": [],
+    }

@@ -15,14 +15,15 @@ from . import serializers as s
 
 
 class CourseFilter(ScopedFilterSet):
-    region = filters.CharFilter(
-        field_name="region", lookup_expr="code__startswith", help_text="Region code: courses of counties within it."
-    )
+    region = filters.CharFilter(method="within", help_text="Region code: courses of counties within it.")
     skill = filters.CharFilter(field_name="skill", lookup_expr="contains")
 
     class Meta:
         model = Course
         fields = ["region", "skill", "provider_kind"]
+
+    def within(self, courses, name, code):
+        return courses.within(code)
 
 
 class CourseViewSet(ScopedModelViewSet):

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from sunshine.choices import LEVEL_DEPTH
 from sunshine.models import Region
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "guizhou_divisions.csv"
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         with file.open(encoding="utf-8-sig", newline="") as handle:
             rows = [Region.from_row(r["code"], r["name"], r["parent_code"]) for r in csv.DictReader(handle)]
-        rows.sort(key=lambda region: len(region.code))  # parents before children
+        rows.sort(key=lambda region: LEVEL_DEPTH[region.level])  # parents before children
         existing = set(Region.objects.values_list("code", flat=True))
         Region.objects.bulk_create(
             rows,
