@@ -60,16 +60,19 @@ def main() -> None:
             "SELECT name, name_initials, right(id_number, 4) FROM cases_person ORDER BY id LIMIT 1 OFFSET 777"
         )
         name, initials, digits = cursor.fetchone()
-        largest = {}
-        for length in (6, 4):
-            cursor.execute(  # the largest county and prefecture (codes of 6 and 4 digits)
-                "SELECT substr(township_id, 1, %s) FROM cases_person GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
-                [length],
-            )
-            largest[length] = cursor.fetchone()[0]
+        cursor.execute(  # the county and the prefecture with the most persons
+            "SELECT county.code, county.parent_id, count(*) FROM cases_person p "
+            "JOIN sunshine_region township ON township.code = p.township_id "
+            "JOIN sunshine_region county ON county.code = township.parent_id GROUP BY 1, 2"
+        )
+        by_county, by_prefecture = {}, {}
+        for county, prefecture, persons in cursor.fetchall():
+            by_county[county] = persons
+            by_prefecture[prefecture] = by_prefecture.get(prefecture, 0) + persons
+    county, prefecture = (max(counts, key=counts.get) for counts in (by_county, by_prefecture))
     figure = {
         code: IndicatorSnapshot.objects.filter(region_id=code, indicator="control_rate").latest("date").pk
-        for code in largest.values()
+        for code in (county, prefecture)
     }
     pages = {
         "API visits, page 1": "/api/v1/visits/",
@@ -83,13 +86,13 @@ def main() -> None:
         "search by ID digits": f"/cases/persons/?q={digits}",
         "bulletin": "/reporting/bulletin/",
         "dashboard": "/reporting/dashboard/",
-        f"drill-down page, county {largest[6]}": f"/reporting/figures/{figure[largest[6]]}/persons/",
-        f"drill-down page, prefecture {largest[4]}": f"/reporting/figures/{figure[largest[4]]}/persons/",
+        f"drill-down page, county {county}": f"/reporting/figures/{figure[county]}/persons/",
+        f"drill-down page, prefecture {prefecture}": f"/reporting/figures/{figure[prefecture]}/persons/",
     }
     for page, url in pages.items():
         assert client.get(url).status_code == 200, url
         print(f"{page:40} {_median_ms(lambda url=url: client.get(url), args.rounds):7.0f} ms", flush=True)
-    for code in largest.values():
+    for code in (county, prefecture):
         for indicator in ("control_rate", "registered"):
 
             def both(code=code, indicator=indicator):
