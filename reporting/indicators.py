@@ -40,9 +40,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import MeasureKind
+from cases.choices import MeasureKind, TransferStatus
 from cases.models import DrugUseFinding, Measure, Person, StatusEvent, Transfer, UrineTest
 from cases.models.measures import REPORT_DAYS
 from placement.models import LARGE_SCALE, MEDIUM_SCALE, Placement
@@ -51,7 +52,7 @@ from sunshine.access import SYSTEM
 from sunshine.dates import add_years
 from sunshine.db_router import read_alias
 from sunshine.models import Region
-from sunshine.regions import RegionCode
+from sunshine.regions import RegionCode, within
 
 COUNTS = (
     "registered",
@@ -261,23 +262,22 @@ def _choices() -> dict[str, str]:
     }
 
 
-# A drill-down's persons: those of the viewer's scope whose township on D may lie in the region (their township
-# now, or one they left by an accepted transfer after D, which ``moved`` may make their township on D). Each
-# records branch then reads only these persons' rows, before aggregating: a county's drill-down no longer
-# aggregates the records of the whole province (issue 17: 738 ms at 120 k persons).
-IN_REGION = """
-SELECT * FROM ({persons}) scoped
-WHERE township_id LIKE %(prefix)s
-   OR id IN (SELECT person_id FROM {transfer}
-             WHERE status = 'accepted' AND effective_on > %(day)s AND from_township_id LIKE %(prefix)s)
-"""
-
-
-def _facts_statement(day: dt.date, persons, tail: str, region_code: str | None = None) -> tuple[str, dict]:
+def _facts_statement(
+    day: dt.date, persons, tail: str, region_code: str | None = None, viewer=SYSTEM
+) -> tuple[str, dict]:
     """FACTS_SQL over ``persons`` (a scoped queryset), followed by ``tail`` (a SELECT on ``classed``). With
     ``region_code`` the persons are narrowed to those who may belong to that region on D and the records read
-    are theirs only (``tail`` still chooses the region's rows, by ``township LIKE %(prefix)s``)."""
+    are theirs only (``tail`` still chooses the region's rows, by ``township LIKE %(prefix)s``); ``viewer`` is
+    whom the transfers out of the region are read as (counted, as the persons may be sealed ones)."""
     persons = persons.filter(registered_on__lte=day).order_by()
+    if region_code is not None:
+        # Those whose township on D may lie in the region: their township now, or one they left by an accepted
+        # transfer after D (``moved`` may make it their township on D). Each records branch then reads only their
+        # rows, before aggregating: a county's drill-down no longer aggregates the whole province (issue 17).
+        left_after = Transfer.objects.counted_by(viewer).filter(
+            within("from_township", region_code), status=TransferStatus.ACCEPTED, effective_on__gt=day
+        )
+        persons = persons.filter(Person.scope.condition(region_code) | Q(pk__in=left_after.values("person_id")))
     persons = persons.values("id", "township_id", "registered_on", "work_capacity")
     persons_sql, persons_params = persons.query.sql_with_params()
     tables = {
@@ -294,8 +294,7 @@ def _facts_statement(day: dt.date, persons, tail: str, region_code: str | None =
     persons_sql = persons_sql.replace("%s", "{}").format(*(f"%({key})s" for key in named))
     of_persons = ""
     if region_code is not None:
-        persons_sql = IN_REGION.format(persons=persons_sql, transfer=tables["transfer"])
-        named["prefix"] = f"{region_code}%"
+        named["prefix"] = f"{region_code}%"  # for ``tail``: the township on D is computed, not a column
         of_persons = " AND person_id IN (SELECT id FROM persons)"
     sql = FACTS_SQL.format(persons=persons_sql, of_persons=of_persons, **tables, **_choices()) + tail
     report_cutoff = day - dt.timedelta(days=REPORT_DAYS)  # orders whose 15 days had run out by D
@@ -359,7 +358,7 @@ def drill_down(*, day: dt.date, region_code: str, indicator: str, viewer) -> tup
         f"SELECT id, {_in_region(numerator)}, {_in_region(denominator)} FROM classed "  # noqa: S608
         f"WHERE township LIKE %(prefix)s AND ({numerator} OR {denominator or numerator}) ORDER BY id"
     )
-    sql, params = _facts_statement(day, Person.objects.visible_to(viewer), tail, region_code)
+    sql, params = _facts_statement(day, Person.objects.visible_to(viewer), tail, region_code, viewer)
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -375,7 +374,7 @@ def drill_down_sealed(*, day: dt.date, region_code: str, indicator: str, viewer)
         f"SELECT SUM({_in_region(numerator)}), SUM({_in_region(denominator)}) FROM classed "  # noqa: S608
         "WHERE township LIKE %(prefix)s"
     )
-    sql, params = _facts_statement(day, Person.objects.sealed_from(viewer), tail, region_code)
+    sql, params = _facts_statement(day, Person.objects.sealed_from(viewer), tail, region_code, viewer)
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         counted, in_denominator = (int(value or 0) for value in cursor.fetchone())
