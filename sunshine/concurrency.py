@@ -35,14 +35,20 @@ class Versioned(models.Model):
             return super().save(*args, **kwargs)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using, savepoint=False):
-            rows = type(self)._base_manager.using(using).select_for_update().filter(pk=self.pk)
-            current = rows.values_list("version", flat=True).first()
+            current = self.stored_version(using)
             if current is not None and current != self.version:
                 raise StaleVersion(self, current)
             self.version = (current or 0) + 1
             if fields is not None:
                 kwargs["update_fields"] = {*fields, "version"}
             return super().save(*args, **kwargs)
+
+    def stored_version(self, using: str | None = None) -> int | None:
+        """The version stored now, its row locked until the transaction ends (None if the row is gone); read from
+        the database written to, never a replica."""
+        using = using or router.db_for_write(type(self), instance=self)
+        rows = type(self)._base_manager.using(using).select_for_update().filter(pk=self.pk)
+        return rows.values_list("version", flat=True).first()
 
 
 class StaleVersion(ValidationError):

@@ -122,12 +122,8 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         shown = form.cleaned_data.pop("version", None) if carries else None  # not for the service
         if shown is None:
             return run(form)
-        model = type(self.object)
         with transaction.atomic():
-            current = (
-                model._base_manager.select_for_update().filter(pk=self.object.pk).values_list("version", flat=True)
-            )
-            current = current.first()
+            current = self.object.stored_version()
             if current != shown:
                 self.object.version = shown
                 raise StaleVersion(self.object, current)
