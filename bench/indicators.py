@@ -7,9 +7,10 @@ PostgreSQL.
 It creates (and afterwards drops) its own database `sunshine_bench` on that server, generates a synthetic
 population with INSERT ... SELECT generate_series (community measures, ~25 urine tests and ~25 visits per
 person, transfers, deaths, placements), then prints the figures; the last line is one JSON object with
-`persons`, `one_date_s` (computing every region's figures), `scan_s`, `ratio`, `months36_s` (36 nightly runs)
-and `nightly_first_s` / `nightly_rerun_s` (one date computed and its 25,728 snapshots written; the same date
-again, nothing to write).
+`persons`, `one_date_s` (computing every region's figures), `scan_s`, `ratio`, `months36_figures_s` (the figures
+of 36 month-ends in one pass), `months36_ratio` (that against one date), `months36_each_s` (the 36 dates computed
+one by one), `months36_s` (the 36 dates computed and stored) and `nightly_first_s` / `nightly_rerun_s` (one
+date computed and its 25,728 snapshots written; the same date again, nothing to write).
 
 `--curve 30000,120000,480000` instead times one date's figures at each size, each generated afresh: the growth
 curve (time per person, and its ratio to the first size's).
@@ -129,9 +130,10 @@ def curve(sizes: list[int]) -> None:
 def run(persons: int) -> None:
     from django.db import connection, transaction
 
+    from reporting.indicator_range import range_figures
     from reporting.indicators import region_figures
     from reporting.models import IndicatorSnapshot
-    from reporting.snapshots import month_ends, snapshots_compute
+    from reporting.snapshots import month_ends, snapshots_compute, snapshots_compute_range
     from sunshine.models import Region
 
     def scan():
@@ -172,14 +174,32 @@ def run(persons: int) -> None:
     print(f"the nightly run for a new date (figures and {snapshots} snapshots written): {first:.2f} s; "
           f"run again on unchanged data: {rerun:.2f} s")  # fmt: skip
 
+    # The 36 month-ends of 2011-2013: their figures in one pass (best of ROUNDS), beside one date's figures and
+    # beside computing each date on its own; then stored, as `compute_indicators --from --to` does.
+    days = month_ends(dt.date(2011, 1, 1), dt.date(2013, 12, 31))
+    ranged = []
+    for _round in range(ROUNDS):
+        began = time.perf_counter()
+        for _day, _figures in range_figures(days):
+            pass
+        ranged.append(time.perf_counter() - began)
+    months_figures = statistics.median(ranged)
     began = time.perf_counter()
-    for month_end in month_ends(dt.date(2011, 1, 1), dt.date(2013, 12, 31)):
-        snapshots_compute(day=month_end)
+    for day in days:
+        region_figures(day)
+    each = time.perf_counter() - began
+    print(f"36 month-ends' figures in one pass: {months_figures:.2f} s ({months_figures / one_date:.2f}x one date); "
+          f"each date on its own: {each:.1f} s")  # fmt: skip
+    began = time.perf_counter()
+    for _day, _rows in snapshots_compute_range(days):
+        pass
     months = time.perf_counter() - began
-    print(f"36 month-ends: {months:.1f} s")
+    print(f"36 month-ends computed and stored: {months:.1f} s")
     print(json.dumps({"persons": persons, "one_date_s": round(one_date, 3), "scan_s": round(scan_s, 3),
-                      "ratio": round(one_date / scan_s, 2), "months36_s": round(months, 1),
-                      "nightly_first_s": round(first, 3), "nightly_rerun_s": round(rerun, 3)}))  # fmt: skip
+                      "ratio": round(one_date / scan_s, 2), "months36_figures_s": round(months_figures, 3),
+                      "months36_ratio": round(months_figures / one_date, 2), "months36_each_s": round(each, 1),
+                      "months36_s": round(months, 1), "nightly_first_s": round(first, 3),
+                      "nightly_rerun_s": round(rerun, 3)}))  # fmt: skip
 
 
 if __name__ == "__main__":

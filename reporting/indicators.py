@@ -336,6 +336,11 @@ def region_figures(day: dt.date, viewer=SYSTEM) -> dict[str, dict[str, tuple[int
             if code in sums:
                 sums[code].update(zip(SUMMED, (int(value or 0) for value in values), strict=True))
     _add_base_figures(sums, day, viewer)
+    return figures_of(sums)
+
+
+def figures_of(sums: dict[str, dict[str, int]]) -> dict[str, dict[str, tuple[int, int | None]]]:
+    """Each region's figures from its sums: the counts, and each rate's numerator and denominator."""
     return {
         code: {name: (totals[name], None) for name in COUNTS}
         | {name: (totals[numerator], totals[denominator]) for name, (numerator, denominator) in RATES.items()}

@@ -3,9 +3,11 @@ exports and the API read these rows; nothing recounts."""
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 
 from django.db import connection, transaction
 
+from .indicator_range import range_figures
 from .indicators import region_figures
 from .models import IndicatorSnapshot
 
@@ -17,17 +19,36 @@ SNAPSHOT_LOCK = 2011_108
 def snapshots_compute(*, day: dt.date, between_regions=None) -> int:
     """Replace the snapshots of ``day`` for every region, in one transaction: all or nothing.
 
-    Two runs for the same date take turns: on PostgreSQL the first holds a transaction-level advisory lock
-    on the date, so a backfill started while the nightly task writes that date waits for it instead of
-    failing on the unique key. ``between_regions`` is called after each region's rows are prepared (tests
-    use it to kill or hold a run).
+    Two runs for the same date take turns (``_lock_date``). ``between_regions`` is called after each region's
+    rows are prepared (tests use it to kill or hold a run).
     """
+    _lock_date(day)
+    return _store(day, region_figures(day), between_regions)
+
+
+def snapshots_compute_range(days) -> Iterator[tuple[dt.date, int]]:
+    """The snapshots of each of ``days``, their figures computed in one pass (``indicator_range``), then stored
+    date by date, each date in its own transaction as ``snapshots_compute`` stores one: (day, rows) as each is
+    stored."""
+    for day, figures in range_figures(days):
+        with transaction.atomic():
+            _lock_date(day)
+            rows = _store(day, figures)
+        yield day, rows
+
+
+def _lock_date(day: dt.date) -> None:
+    """On PostgreSQL, hold a transaction-level advisory lock on the date: a backfill started while the nightly
+    task writes that date waits for it instead of failing on the unique key."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SNAPSHOT_LOCK, day.toordinal()])
+
+
+def _store(day: dt.date, figures: dict, between_regions=None) -> int:
     rows = []
-    for code, figures in region_figures(day).items():
-        rows.extend((code, name, *figure) for name, figure in figures.items())
+    for code, values in figures.items():
+        rows.extend((code, name, *figure) for name, figure in values.items())
         if between_regions:
             between_regions(code)
     _replace_snapshots(day, rows)
