@@ -1,18 +1,18 @@
 """The indicators of many dates in one pass (issue 17 item 2): ``indicators.region_figures`` for every date of a
 list, from one read of the records instead of one statement per date.
 
-The rules are those of ``indicators`` (its docstring and FACTS_SQL), clause by clause. Each table is read once;
-every person's facts on every date are arrays of persons × dates, so another date costs array arithmetic, not
-another scan. A record dated x bears on the dates D ≥ x, which begin at the index ``first(x)`` (the number of
-dates before x); a state that holds over [a, b) holds on the indexes first(a) .. first(b) - 1. A test keeps the
-two computations equal for every region and date of a varied population (tests/reporting/test_indicator_range.py).
+The rules are those of ``indicators`` (its docstring and FACTS_SQL), clause by clause, and those of the placement
+bases' scale (``placement.selectors``). Each table is read once; every person's facts on every date are arrays of
+persons × dates, so another date costs array arithmetic, not another scan. A record dated x bears on the dates
+D ≥ x, which begin at the index ``first(x)`` (the number of dates before x); a state that holds over [a, b) holds
+on the indexes first(a) .. first(b) - 1. A test keeps the two computations equal for every region and date of a
+varied population (tests/reporting/test_indicator_range.py).
 
-Persons are read through the viewer's ``counted_by`` scope, as ``region_figures`` reads them, and their records
+Persons are read through the system-wide ``counted_by`` scope, as ``region_figures`` reads them, and their records
 through the same scope; on PostgreSQL the reads share one snapshot (REPEATABLE READ), as one statement would.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -22,15 +22,19 @@ from django.db import connection, transaction
 from cases.choices import MeasureKind, StatusKind, TestResult, TransferStatus
 from cases.models import DrugUseFinding, Measure, Person, StatusEvent, Transfer, UrineTest
 from cases.models.measures import REPORT_DAYS
-from placement.models import Placement
+from placement.models import LARGE_SCALE, MEDIUM_SCALE, Placement, PlacementBase
 from sunshine.access import SYSTEM
+from sunshine.db import DayNumber
 from sunshine.models import Region
 from sunshine.regions import RegionCode
 
-from .indicators import SUMMED, _add_base_figures, _choices, abstinence_cutoff, figures_of
+from .indicators import COUNTS, RATES, SUMMED, _choices, abstinence_cutoff
 
-COMMUNITY = (MeasureKind.COMMUNITY_DETOX, MeasureKind.COMMUNITY_REHAB)
-NONE = 0  # "no such date" in the arrays of ordinals (a real date's ordinal is at least 1)
+COMMUNITY = [str(MeasureKind.COMMUNITY_DETOX), str(MeasureKind.COMMUNITY_REHAB)]
+BASES = ["bases_100_plus", "bases_50_99", "bases_100_plus_opened", "bases_50_99_opened"]
+NONE = 0  # "no such date" among day numbers (DayNumber: a real date is at least 1)
+FAR = dt.date.max.toordinal()
+CONTRACT = ("contract_start", "contract_end", "left_on")
 
 
 class _Dates:
@@ -38,67 +42,80 @@ class _Dates:
 
     def __init__(self, days: list[dt.date]):
         self.days = days
-        self.ordinals = np.array([day.toordinal() for day in days], dtype=np.int64)
+        self.numbers = np.array([day.toordinal() for day in days], dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.days)
 
-    def first(self, ordinals: np.ndarray) -> np.ndarray:
-        """For each date x (an ordinal), the index of the first date D ≥ x (len(self) if none)."""
-        return np.searchsorted(self.ordinals, ordinals, side="left")
+    def first(self, numbers: np.ndarray) -> np.ndarray:
+        """For each date x (a day number), the index of the first date D ≥ x (len(self) if none)."""
+        return np.searchsorted(self.numbers, numbers, side="left")
+
+    def after(self, numbers: np.ndarray) -> np.ndarray:
+        """For each date x, the index of the first date D > x (len(self) if none)."""
+        return np.searchsorted(self.numbers, numbers, side="right")
 
 
-def _ordinals(values: Iterable, missing: int = NONE) -> np.ndarray:
-    return np.array([missing if value is None else value.toordinal() for value in values], dtype=np.int64)
+def _held(dates: _Dates, begun: np.ndarray, ended: np.ndarray, left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The date indexes [start, end) on which contracts are held: begun on or before D, neither ended nor left
+    before D (the day numbers of CONTRACT)."""
+    until = np.minimum(np.where(ended == NONE, FAR, ended), np.where(left == NONE, FAR, left))
+    starts = dates.first(begun)
+    return starts, np.maximum(dates.after(until), starts)
 
 
-class _Persons:
-    """The persons read, and the row of each person id in the arrays (records of others are dropped)."""
+def _rows(queryset, *fields) -> list[tuple]:
+    """The rows of a query as the database driver gives them: no per-value conversion by the ORM, which for a
+    few hundred thousand rows costs more than the query (dates come as day numbers, see DayNumber)."""
+    sql, params = queryset.order_by().values_list(*fields).query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
-    def __init__(self, rows: list[tuple], dates: _Dates):
-        self.dates = dates
-        rows.sort()
-        ids, townships, registered, capacities = zip(*rows, strict=True) if rows else ((), (), (), ())
-        self.ids = np.array(ids, dtype=np.int64)
-        self.townships = list(townships)
-        self.registered = _ordinals(registered)
-        self.unable = np.array([capacity == "none" for capacity in capacities], dtype=bool)
+
+def _columns(queryset, *fields) -> list[np.ndarray]:
+    """The integer columns of a query, as arrays."""
+    return list(np.array(_rows(queryset, *fields), dtype=np.int64).reshape(-1, len(fields)).T)
+
+
+class _Rows:
+    """Rows of persons × dates (or bases × dates), and each id's row; the records of other ids are left out."""
+
+    def __init__(self, ids: np.ndarray, dates: _Dates):
+        self.ids, self.dates, self.width = ids, dates, len(dates) + 1  # a last column for "after every date"
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def rows(self, person_ids: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The row of each of ``person_ids`` and a mask of those that are among the persons read."""
-        ids = np.fromiter(person_ids, dtype=np.int64)
+    def of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The row of each of ``ids`` (sorted ``self.ids``) and which of them are there."""
         rows = np.searchsorted(self.ids, ids)
         known = rows < len(self.ids)
         known[known] = self.ids[rows[known]] == ids[known]
-        return rows, known
+        return rows[known], known
 
-    def latest(self, person_ids, ordinals: np.ndarray) -> np.ndarray:
-        """persons × dates: the latest of each person's dates on or before D (NONE if none)."""
-        rows, known = self.rows(person_ids)
-        table = np.zeros((len(self), len(self.dates) + 1), dtype=np.int32)
-        np.maximum.at(table, (rows[known], self.dates.first(ordinals[known])), ordinals[known])
-        return np.maximum.accumulate(table[:, :-1], axis=1)
+    def latest(self, ids: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+        """rows × dates: the latest of each row's dates on or before D (NONE if none)."""
+        rows, known = self.of(ids)
+        table = np.zeros(len(self) * self.width, dtype=np.int64)
+        np.maximum.at(table, rows * self.width + self.dates.first(numbers[known]), numbers[known])
+        return np.maximum.accumulate(table.reshape(len(self), self.width)[:, :-1], axis=1)
 
-    def earliest(self, person_ids, ordinals: np.ndarray) -> np.ndarray:
-        """Per person: the index of the first date on or after the person's earliest date given (len(dates) if
-        none): "has one on or before D" is ``index >= earliest``."""
-        rows, known = self.rows(person_ids)
+    def since(self, ids: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+        """rows × dates: whether the row has one of the dates on or before D."""
+        rows, known = self.of(ids)
         first = np.full(len(self), len(self.dates), dtype=np.int64)
-        np.minimum.at(first, rows[known], self.dates.first(ordinals[known]))
-        return first
+        np.minimum.at(first, rows, self.dates.first(numbers[known]))
+        return np.arange(len(self.dates)) >= first[:, None]
 
-    def counting(self, person_ids, starts: np.ndarray, ends: np.ndarray | None = None) -> np.ndarray:
-        """persons × dates: how many of each person's spans [start, end) hold D, given as date indexes (an end
-        of None: open)."""
-        rows, known = self.rows(person_ids)
-        table = np.zeros((len(self), len(self.dates) + 1), dtype=np.int32)
-        np.add.at(table, (rows[known], starts[known]), 1)
+    def counting(self, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray | None = None) -> np.ndarray:
+        """rows × dates: how many of each row's spans hold D, a span given as the indexes [start, end) (no end:
+        to the last date)."""
+        rows, known = self.of(ids)
+        changes = np.bincount(rows * self.width + starts[known], minlength=len(self) * self.width)
         if ends is not None:
-            np.add.at(table, (rows[known], ends[known]), -1)
-        return np.cumsum(table[:, :-1], axis=1)
+            changes -= np.bincount(rows * self.width + ends[known], minlength=len(self) * self.width)
+        return np.cumsum(changes.reshape(len(self), self.width)[:, :-1], axis=1)
 
 
 def range_figures(days: Iterable[dt.date]) -> Iterator[tuple[dt.date, dict]]:
@@ -109,135 +126,110 @@ def range_figures(days: Iterable[dt.date]) -> Iterator[tuple[dt.date, dict]]:
     _choices()  # the configured choices are checked as region_figures checks them
     regions = list(Region.objects.values_list("code", "is_urban"))
     codes = [code for code, _urban in regions]
+    index = {code: row for row, code in enumerate(codes)}
     outside = connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql" and not outside:
             with connection.cursor() as cursor:  # the reads below see one state of the database, as one statement
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        own = _region_sums(dates, codes, np.array([urban for _code, urban in regions], dtype=bool))
-    # every region's sums: its own persons' and those of every region within it (a township's lineage)
-    index = {code: row for row, code in enumerate(codes)}
+        urban = np.array([is_urban for _code, is_urban in regions], dtype=bool)
+        own = np.concatenate([_person_sums(dates, index, urban), _base_sums(dates, index)], axis=1)
+    # every region's sums: those of the persons and bases it holds itself and of every region within it
     pairs = [(row, index[up]) for row, code in enumerate(codes) for up in RegionCode(code).lineage if up in index]
     totals = np.zeros_like(own)
-    np.add.at(totals, np.array([above for _row, above in pairs]), own[[row for row, _above in pairs]])
+    np.add.at(totals, np.array([up for _row, up in pairs]), own[[row for row, _up in pairs]])
+    names = [*SUMMED, *BASES]
+    numerators = [names.index(name) for name in COUNTS] + [names.index(pair[0]) for pair in RATES.values()]
+    denominators = [names.index(denominator) for _numerator, denominator in RATES.values()]
+    figures, no_denominator = [*COUNTS, *RATES], [None] * len(COUNTS)
     for column, day in enumerate(dates.days):
-        values = totals[:, :, column].tolist()
-        sums = {code: defaultdict(int, zip(SUMMED, row, strict=True)) for code, row in zip(codes, values, strict=True)}
-        _add_base_figures(sums, day, SYSTEM)
-        yield day, figures_of(sums)
+        values = totals[:, :, column]
+        rows = zip(codes, values[:, numerators].tolist(), values[:, denominators].tolist(), strict=True)
+        yield (
+            day,
+            {
+                code: dict(zip(figures, zip(above, no_denominator + below, strict=True), strict=True))
+                for code, above, below in rows
+            },
+        )
 
 
-def _region_sums(dates: _Dates, codes: list[str], urban: np.ndarray) -> np.ndarray:
+def _person_sums(dates: _Dates, index: dict[str, int], urban: np.ndarray) -> np.ndarray:
     """regions × SUMMED × dates: the sums of the persons each region holds on each date (FACTS_SQL's
-    ``townships``), the regions in the order of ``codes``."""
-    last = dates.days[-1]
-    persons = _Persons(
-        list(
-            Person.objects.counted_by(SYSTEM)
-            .filter(registered_on__lte=last)
-            .order_by()
-            .values_list("id", "township_id", "registered_on", "work_capacity")
-        ),
-        dates,
-    )
-    width = len(dates)
-    columns = np.arange(width)
-    registered = columns >= persons.dates.first(persons.registered)[:, None]
+    ``townships``), a region's row its place in ``index``."""
+    last, width = dates.days[-1], len(dates)
+    people = Person.objects.counted_by(SYSTEM).filter(registered_on__lte=last)
+    people = sorted(_rows(people, "id", DayNumber("registered_on"), "township_id", "work_capacity"))
+    ids = np.array([person[0] for person in people], dtype=np.int64)
+    registered_on = np.array([person[1] for person in people], dtype=np.int64)
+    persons = _Rows(ids, dates)
+    registered = persons.since(ids, registered_on)
 
     # the township on D: the one left by the first accepted transfer after D (the smallest code of a day's
     # several), else the person's township now
-    index = {code: row for row, code in enumerate(codes)}
-    township = np.repeat(np.array([index[code] for code in persons.townships], dtype=np.int64)[:, None], width, 1)
-    transfers = list(
-        Transfer.objects.counted_by(SYSTEM)
-        .filter(status=TransferStatus.ACCEPTED, effective_on__gt=dates.days[0])
-        .order_by("-effective_on", "-from_township_id")  # the last written is the first after D, the smallest code
-        .values_list("person_id", "from_township_id", "effective_on")
+    township = np.array([index[person[2]] for person in people], dtype=np.int64)
+    township = np.repeat(township[:, None], width, axis=1)
+    accepted = Transfer.objects.counted_by(SYSTEM).filter(
+        status=TransferStatus.ACCEPTED, effective_on__gt=dates.days[0]
     )
-    rows, known = persons.rows(transfer[0] for transfer in transfers)
-    before = dates.first(_ordinals(transfer[2] for transfer in transfers))
-    for row, is_known, (_person, from_township, _day), upto in zip(
-        rows.tolist(), known.tolist(), transfers, before.tolist(), strict=True
-    ):
-        if is_known:
-            township[row, :upto] = index[from_township]
+    # the last written is the first after D, the smallest code of its day
+    transfers = sorted(_rows(accepted, "person_id", "from_township_id", DayNumber("effective_on")),
+                       key=lambda transfer: (transfer[2], transfer[1]), reverse=True)  # fmt: skip
+    movers = np.array([transfer[0] for transfer in transfers], dtype=np.int64)
+    rows, known = persons.of(movers)
+    before = dates.first(np.array([transfer[2] for transfer in transfers], dtype=np.int64))[known]
+    origins = [index[transfer[1]] for transfer, is_known in zip(transfers, known.tolist(), strict=True) if is_known]
+    for row, upto, origin in zip(rows.tolist(), before.tolist(), origins, strict=True):
+        township[row, :upto] = origin
 
-    events = list(
-        StatusEvent.objects.counted_by(SYSTEM)
-        .filter(occurred_on__lte=last, kind__in=[StatusKind.DECEASED, StatusKind.DEPARTED, StatusKind.LOST,
-                                                  StatusKind.FOUND])
-        .order_by()
-        .values_list("person_id", "kind", "occurred_on")
-    )  # fmt: skip
-
-    def of_kind(kind):
-        chosen = [(person_id, day) for person_id, event_kind, day in events if event_kind == kind]
-        return [person_id for person_id, _day in chosen], _ordinals(day for _person_id, day in chosen)
-
-    deceased = columns >= persons.earliest(*of_kind(StatusKind.DECEASED))[:, None]
-    departed = (columns >= persons.earliest(*of_kind(StatusKind.DEPARTED))[:, None]) & ~deceased
-    lost_on, found_on = persons.latest(*of_kind(StatusKind.LOST)), persons.latest(*of_kind(StatusKind.FOUND))
+    events = StatusEvent.objects.counted_by(SYSTEM).filter(occurred_on__lte=last)
+    deceased = persons.since(*_columns(events.filter(kind=StatusKind.DECEASED), "person_id", DayNumber("occurred_on")))
+    departed = persons.since(*_columns(events.filter(kind=StatusKind.DEPARTED), "person_id", DayNumber("occurred_on")))
+    departed &= ~deceased
+    lost_on = persons.latest(*_columns(events.filter(kind=StatusKind.LOST), "person_id", DayNumber("occurred_on")))
+    found_on = persons.latest(*_columns(events.filter(kind=StatusKind.FOUND), "person_id", DayNumber("occurred_on")))
     lost = (lost_on != NONE) & (lost_on > found_on)
 
-    measures = list(
-        Measure.objects.counted_by(SYSTEM)
-        .order_by()
-        .values_list("person_id", "kind", "started_on", "ended_on", "ordered_on", "reported_on")
+    measures = _rows(
+        Measure.objects.counted_by(SYSTEM),
+        "kind", "person_id", *map(DayNumber, ("started_on", "ended_on", "ordered_on", "reported_on")),
+    )  # fmt: skip
+    kinds = np.array([measure[0] for measure in measures], dtype=object)
+    owners, started, ended, ordered, reported = (
+        np.array([measure[1:] for measure in measures], dtype=np.int64).reshape(-1, 5).T
     )
-    owners = [measure[0] for measure in measures]
-    kinds = np.array([str(measure[1]) for measure in measures], dtype=object)
-    started, ended = _ordinals(m[2] for m in measures), _ordinals(m[3] for m in measures)
-    ordered, reported = _ordinals(m[4] for m in measures), _ordinals(m[5] for m in measures)
     # active on D: started on or before D, not ended on or before D
     starts = np.where(started == NONE, width, dates.first(started))
-    ends = np.where(ended == NONE, width, dates.first(ended))
-    ends = np.maximum(ends, starts)
-    in_control = np.isin(kinds, [str(kind) for kind in settings.INDICATOR_CONTROL_MEASURES])
-    in_community = np.isin(kinds, [str(kind) for kind in COMMUNITY])
+    ends = np.maximum(np.where(ended == NONE, width, dates.first(ended)), starts)
+    control = np.isin(kinds, [str(kind) for kind in settings.INDICATOR_CONTROL_MEASURES])
+    community_kind = np.isin(kinds, COMMUNITY)
     any_active = persons.counting(owners, starts, ends) > 0
-    active = _counting_of(persons, owners, in_control, starts, ends) > 0
-    community = _counting_of(persons, owners, in_community, starts, ends) > 0
+    active = persons.counting(owners[control], starts[control], ends[control]) > 0
+    community = persons.counting(owners[community_kind], starts[community_kind], ends[community_kind]) > 0
     if settings.INDICATOR_PLACEMENT_EXCLUDES_UNABLE:
-        community &= ~persons.unable[:, None]
+        community &= np.array([person[3] != "none" for person in people], dtype=bool)[:, None]
     # orders whose 15 days had run out by D, and those of them reported in time
-    due = in_community & (ordered != NONE)
-    due_from = dates.first(ordered + REPORT_DAYS)
+    due = community_kind & (ordered != NONE)
     in_time = due & (reported != NONE) & (reported - ordered <= REPORT_DAYS)
-    orders_due = _counting_of(persons, owners, due, due_from)
-    reported_in_time = _counting_of(persons, owners, in_time, due_from)
+    orders_due = persons.counting(owners[due], dates.first(ordered[due] + REPORT_DAYS))
+    reported_in_time = persons.counting(owners[in_time], dates.first(ordered[in_time] + REPORT_DAYS))
 
     # the abstinence clock S on D: the latest of the date first found, every relapse and every measure's end
     had_ended = ended != NONE
-    last_end = persons.latest(np.array(owners, dtype=np.int64)[had_ended], ended[had_ended])
-    relapses = list(
-        UrineTest.objects.counted_by(SYSTEM)
-        .filter(result=TestResult.POSITIVE, tested_on__lte=last)
-        .order_by()
-        .values_list("person_id", "tested_on")
-    ) + list(
-        DrugUseFinding.objects.counted_by(SYSTEM)
-        .filter(found_on__lte=last)
-        .order_by()
-        .values_list("person_id", "found_on")
-    )
-    relapse = persons.latest((person_id for person_id, _day in relapses), _ordinals(day for _id, day in relapses))
-    clock = np.maximum(np.maximum(persons.registered[:, None], relapse), last_end)
+    last_end = persons.latest(owners[had_ended], ended[had_ended])
+    positive = UrineTest.objects.counted_by(SYSTEM).filter(result=TestResult.POSITIVE, tested_on__lte=last)
+    findings = DrugUseFinding.objects.counted_by(SYSTEM).filter(found_on__lte=last)
+    tested = _columns(positive, "person_id", DayNumber("tested_on"))
+    found = _columns(findings, "person_id", DayNumber("found_on"))
+    relapse = persons.latest(np.concatenate([tested[0], found[0]]), np.concatenate([tested[1], found[1]]))
+    clock = np.maximum(np.maximum(registered_on[:, None], relapse), last_end)
     cutoffs = np.array([abstinence_cutoff(day).toordinal() for day in dates.days], dtype=np.int64)
     abstinent = ~deceased & ~departed & ~any_active & (clock <= cutoffs)
 
     # placed on D: a contract begun on or before D, not ended and not left before D
-    spans = list(
-        Placement.objects.counted_by(SYSTEM)
-        .filter(contract_start__lte=last)
-        .order_by()
-        .values_list("person_id", "contract_start", "contract_end", "left_on")
-    )
-    far = dt.date.max.toordinal()
-    until = np.minimum(_ordinals((s[2] for s in spans), far), _ordinals((s[3] for s in spans), far))
-    begins = dates.first(_ordinals(span[1] for span in spans))
-    # D ≤ until: the indexes before the first D after until
-    ends = np.maximum(np.searchsorted(dates.ordinals, until, side="right"), begins)
-    placed = persons.counting([span[0] for span in spans], begins, ends) > 0
+    spans = Placement.objects.counted_by(SYSTEM).filter(contract_start__lte=last)
+    holders, *contract = _columns(spans, "person_id", *map(DayNumber, CONTRACT))
+    placed = persons.counting(holders, *_held(dates, *contract)) > 0
 
     current = ~deceased & ~departed & ~abstinent
     is_urban = urban[township]
@@ -257,15 +249,42 @@ def _region_sums(dates: _Dates, codes: list[str], urban: np.ndarray) -> np.ndarr
         "orders_due": orders_due,
         "reported_in_time": reported_in_time,
     }
-    cells = (township * width + columns)[registered]
-    sums = np.zeros((len(codes), len(SUMMED), width), dtype=np.int64)
+    cells = (township * width + np.arange(width))[registered]
+    sums = np.zeros((len(index), len(SUMMED), width), dtype=np.int64)
     for position, name in enumerate(SUMMED):
-        counted = np.bincount(cells, weights=values[name][registered], minlength=len(codes) * width)
-        sums[:, position, :] = counted.reshape(len(codes), width).round().astype(np.int64)
+        counted = np.bincount(cells, weights=values[name][registered], minlength=len(index) * width)
+        sums[:, position, :] = counted.reshape(len(index), width).round().astype(np.int64)
     return sums
 
 
-def _counting_of(persons: _Persons, owners: list[int], chosen: np.ndarray, starts, ends=None) -> np.ndarray:
-    """``persons.counting`` of the chosen rows only."""
-    owners = np.array(owners, dtype=np.int64)[chosen]
-    return persons.counting(owners, starts[chosen], None if ends is None else ends[chosen])
+def _base_sums(dates: _Dates, index: dict[str, int]) -> np.ndarray:
+    """regions × BASES × dates: each township's placement bases by scale class on each date, and those of them
+    opened in that date's year (``indicators._add_base_figures`` for one date). A base's scale on D: the persons
+    holding a contract of one year or more there, begun on or before D, not ended and not left before D."""
+    width = len(dates)
+    bases = PlacementBase.objects.visible_to(SYSTEM).filter(opened_on__lte=dates.days[-1])
+    bases = sorted(_rows(bases, "id", "region_id", DayNumber("opened_on")))
+    ids = np.array([base[0] for base in bases], dtype=np.int64)
+    rows = _Rows(ids, dates)
+    held = Placement.objects.counted_by(SYSTEM).filter(
+        base__opened_on__lte=dates.days[-1], long_contract=True, contract_start__lte=dates.days[-1]
+    )
+    at, person, *contract = _columns(held, "base_id", "person_id", *map(DayNumber, CONTRACT))
+    # a person counts once at a base, whatever their contracts there: one row per (base, person)
+    pairs, pair_of = np.unique(np.stack([at, person]), axis=1, return_inverse=True)
+    holding = _Rows(np.arange(pairs.shape[1]), dates).counting(pair_of, *_held(dates, *contract))
+    base_rows, known = rows.of(pairs[0])
+    scale = np.zeros((len(rows), width), dtype=np.int64)
+    np.add.at(scale, base_rows, holding[known] > 0)
+    opened_on = np.array([base[2] for base in bases], dtype=np.int64)
+    opened = np.arange(width) >= dates.first(opened_on)[:, None]
+    this_year = np.array([base.year for base in map(dt.date.fromordinal, opened_on.tolist())])[:, None] == np.array(
+        [day.year for day in dates.days]
+    )
+    large = opened & (scale >= LARGE_SCALE)
+    medium = opened & (scale >= MEDIUM_SCALE) & ~large
+    sums = np.zeros((len(index), len(BASES), width), dtype=np.int64)
+    region = np.array([index[base[1]] for base in bases], dtype=np.int64)
+    for position, counted in enumerate((large, medium, large & this_year, medium & this_year)):
+        np.add.at(sums[:, position, :], region, counted)
+    return sums

@@ -13,3 +13,16 @@ def analyze(*model_classes: type[models.Model]) -> None:
     if tables:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
+
+
+class DayNumber(models.Func):
+    """A date column as the day number Python gives it (``date.toordinal()``: 0001-01-01 is 1), and 0 for NULL:
+    dates read as plain integers, for arrays of many dates (issue 17), without a date object for each."""
+
+    template = "COALESCE(%(expressions)s - DATE '0001-01-01' + 1, 0)"
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # julianday() counts from noon: 0001-01-01 is day 1721425.5
+        template = "COALESCE(CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER), 0)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
