@@ -167,8 +167,8 @@ def _person_sums(dates: _Dates, index: dict[str, int], urban: np.ndarray) -> np.
 
     # the township on D: the one left by the first accepted transfer after D (the smallest code of a day's
     # several), else the person's township now
-    township = np.array([index[person[2]] for person in people], dtype=np.int64)
-    township = np.repeat(township[:, None], width, axis=1)
+    home = np.array([index[person[2]] for person in people], dtype=np.int64)  # each person's region row
+    home = np.repeat(home[:, None], width, axis=1)
     accepted = Transfer.objects.counted_by(SYSTEM).filter(
         status=TransferStatus.ACCEPTED, effective_on__gt=dates.days[0]
     )
@@ -180,7 +180,7 @@ def _person_sums(dates: _Dates, index: dict[str, int], urban: np.ndarray) -> np.
     before = dates.first(np.array([transfer[2] for transfer in transfers], dtype=np.int64))[known]
     origins = [index[transfer[1]] for transfer, is_known in zip(transfers, known.tolist(), strict=True) if is_known]
     for row, upto, origin in zip(rows.tolist(), before.tolist(), origins, strict=True):
-        township[row, :upto] = origin
+        home[row, :upto] = origin
 
     events = StatusEvent.objects.counted_by(SYSTEM).filter(occurred_on__lte=last)
     deceased = persons.since(*_columns(events.filter(kind=StatusKind.DECEASED), "person_id", DayNumber("occurred_on")))
@@ -232,7 +232,7 @@ def _person_sums(dates: _Dates, index: dict[str, int], urban: np.ndarray) -> np.
     placed = persons.counting(holders, *_held(dates, *contract)) > 0
 
     current = ~deceased & ~departed & ~abstinent
-    is_urban = urban[township]
+    is_urban = urban[home]
     values = {
         "registered": registered,
         "deceased": deceased,
@@ -249,7 +249,7 @@ def _person_sums(dates: _Dates, index: dict[str, int], urban: np.ndarray) -> np.
         "orders_due": orders_due,
         "reported_in_time": reported_in_time,
     }
-    cells = (township * width + np.arange(width))[registered]
+    cells = (home * width + np.arange(width))[registered]
     sums = np.zeros((len(index), len(SUMMED), width), dtype=np.int64)
     for position, name in enumerate(SUMMED):
         counted = np.bincount(cells, weights=values[name][registered], minlength=len(index) * width)
