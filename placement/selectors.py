@@ -26,7 +26,7 @@ def bases_with_scale(*, user: User, day: dt.date) -> QuerySet[PlacementBase]:
     return (
         PlacementBase.objects.visible_to(user)
         .select_related("region__parent", "employer")
-        .annotate(scale=Count("placements", filter=_active_long(day, "placements__"), distinct=True))
+        .annotate(scale=Count("placements__person", filter=_active_long(day, "placements__"), distinct=True))
     )
 
 

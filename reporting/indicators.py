@@ -278,8 +278,7 @@ def _facts_statement(
             within("from_township", region_code), status=TransferStatus.ACCEPTED, effective_on__gt=day
         )
         persons = persons.filter(Person.scope.condition(region_code) | Q(pk__in=left_after.values("person_id")))
-    persons = persons.values("id", "township_id", "registered_on", "work_capacity")
-    persons_sql, persons_params = persons.query.sql_with_params()
+    persons_sql, named = named_sql(persons.values("id", "township_id", "registered_on", "work_capacity"))
     tables = {
         "transfer": Transfer._meta.db_table,
         "statusevent": StatusEvent._meta.db_table,
@@ -289,9 +288,6 @@ def _facts_statement(
         "placement": Placement._meta.db_table,
         "region": Region._meta.db_table,
     }
-    # The persons' SQL carries positional parameters; name them so the whole statement uses one style.
-    named = {f"p{n}": value for n, value in enumerate(persons_params)}
-    persons_sql = persons_sql.replace("%s", "{}").format(*(f"%({key})s" for key in named))
     of_persons = ""
     if region_code is not None:
         named["prefix"] = f"{region_code}%"  # for ``tail``: the township on D is computed, not a column
@@ -299,6 +295,13 @@ def _facts_statement(
     sql = FACTS_SQL.format(persons=persons_sql, of_persons=of_persons, **tables, **_choices()) + tail
     report_cutoff = day - dt.timedelta(days=REPORT_DAYS)  # orders whose 15 days had run out by D
     return sql, {**named, "day": day, "cutoff": abstinence_cutoff(day), "report_cutoff": report_cutoff}
+
+
+def named_sql(queryset) -> tuple[str, dict]:
+    """A queryset's SQL with its parameters named (p0, p1, ...), to be part of a statement that names its own."""
+    sql, params = queryset.query.sql_with_params()
+    named = {f"p{n}": value for n, value in enumerate(params)}
+    return sql.replace("%s", "{}").format(*(f"%({key})s" for key in named)), named
 
 
 def _add_base_figures(sums, day: dt.date, viewer) -> None:

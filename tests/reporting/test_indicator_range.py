@@ -13,7 +13,7 @@ from reporting.snapshots import month_ends
 from sunshine.models import Region
 
 from ..factories import MeasureFactory, PersonFactory
-from ..placement.factories import PlacementFactory
+from ..placement.factories import BaseFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -40,7 +40,12 @@ def test_the_demo_population_gives_each_month_end_the_figures_of_its_own_run(db)
 
 def test_the_edges_of_each_rule_fall_on_the_same_day(township_a, township_b, township_c):
     """Each rule's boundary on a date computed and the day either side of it."""
-    urban = Region.objects.within("5201").filter(level="township", is_urban=True).first()
+    urban = (
+        Region.objects.within("5201")
+        .filter(level="township", is_urban=True)
+        .exclude(pk__in=[township_a.pk, township_b.pk, township_c.pk])
+        .first()
+    )
     moved = PersonFactory(township=township_b, registered_on=D(2010, 1, 31))
     for effective, origin in ((D(2012, 3, 1), township_a), (D(2012, 3, 1), township_c), (D(2012, 6, 30), urban)):
         Transfer.objects.create(
@@ -78,6 +83,31 @@ def test_the_edges_of_each_rule_fall_on_the_same_day(township_a, township_b, tow
     days = month_ends(D(2008, 1, 1), D(2013, 12, 31))
     days += [day + dt.timedelta(days=shift) for day in days for shift in (-1, 1)]
     days += [D(2012, 2, 28), D(2012, 3, 1), D(2012, 6, 29), D(2012, 6, 30), D(2013, 1, 1), D(2011, 2, 15)]
+    assert_same_as_each_date(days)
+
+
+def test_the_bases_scale_classes_change_on_the_same_days(township_a, township_c):
+    """A base reaches 100 and drops back when one holder leaves; another reaches 50 only once it opens; a person
+    with two contracts at a base counts once there, a short contract not at all."""
+    first = BaseFactory(region=township_a, opened_on=D(2011, 6, 15))
+    second = BaseFactory(region=township_c, opened_on=D(2012, 12, 31))
+    holders = PersonFactory.create_batch(100, township=township_a, registered_on=D(2010, 1, 1))
+    for number, person in enumerate(holders):
+        PlacementFactory(person=person, mode="concentrated", base=first, contract_start=D(2011, 7, 1),
+                         contract_end=D(2012, 6, 30), left_on=D(2012, 1, 31) if number == 0 else None)  # fmt: skip
+    PlacementFactory(person=holders[1], mode="concentrated", base=first, contract_start=D(2011, 9, 1),
+                     contract_end=D(2013, 8, 31))  # fmt: skip
+    PlacementFactory(person=holders[2], mode="concentrated", base=second, contract_start=D(2012, 1, 1),
+                     contract_end=D(2012, 3, 31))  # fmt: skip
+    for person in PersonFactory.create_batch(50, township=township_c, registered_on=D(2010, 1, 1)):
+        PlacementFactory(person=person, mode="concentrated", base=second, contract_start=D(2012, 1, 1),
+                         contract_end=D(2014, 12, 31))  # fmt: skip
+    days = [*month_ends(D(2011, 1, 1), D(2013, 12, 31)), D(2011, 6, 30), D(2011, 7, 1), D(2012, 1, 31), D(2012, 2, 1)]
+    ranged = dict(range_figures(days))
+    assert ranged[D(2011, 7, 31)]["52"]["bases_100_plus"] == (1, None)
+    assert ranged[D(2012, 2, 29)][township_a.code]["bases_50_99"] == (1, None)
+    assert ranged[D(2012, 12, 31)]["52"]["bases_50_99_opened"] == (1, None)
+    assert ranged[D(2013, 1, 31)]["52"]["bases_50_99_opened"] == (0, None)
     assert_same_as_each_date(days)
 
 
