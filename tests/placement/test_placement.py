@@ -60,6 +60,18 @@ def test_a_base_scale_counts_active_long_contracts_on_the_day(township_a):
     assert base_scale(base, D(2013, 1, 1)) == 1
 
 
+def test_a_person_with_two_contracts_at_a_base_counts_once_in_its_scale(province_officer, township_a):
+    base = BaseFactory(region=township_a)
+    _fill(base, township_a, 49)
+    twice = PersonFactory(township=township_a)
+    for start in (D(2011, 1, 1), D(2012, 1, 1)):
+        PlacementFactory(person=twice, base=base, mode="concentrated", contract_start=start,
+                         contract_end=D(2013, 12, 31))  # fmt: skip
+    day = D(2012, 6, 1)
+    assert base_scale(base, day) == 50
+    assert bases_with_scale(user=province_officer, day=day).get(pk=base.pk).scale == 50
+
+
 def test_subsidy_eligibility_lists_bases_and_since_when(province_officer, township_a, township_b):
     large, medium, small = (BaseFactory(region=township_a) for _ in range(3))
     _fill(large, township_a, 100)
