@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
 from reporting.indicator_range import range_figures
@@ -122,6 +123,15 @@ def test_the_choices_in_the_settings_hold_for_the_range_too(settings, township_a
     settings.INDICATOR_CONTROL_MEASURES = ["methadone"]
     settings.INDICATOR_PLACEMENT_EXCLUDES_UNABLE = True
     assert_same_as_each_date([D(2012, 6, 30), D(2012, 12, 31)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_reads_share_one_snapshot(township_a):
+    """Called outside a transaction (as the command is), the reads run in one of their own (REPEATABLE READ on
+    PostgreSQL) and leave none open."""
+    MeasureFactory(person=PersonFactory(township=township_a, registered_on=D(2010, 1, 1)))
+    assert_same_as_each_date([D(2011, 12, 31), D(2012, 12, 31)])
+    assert not connection.in_atomic_block
 
 
 def test_no_dates_no_figures(db):
