@@ -15,14 +15,24 @@ def analyze(*model_classes: type[models.Model]) -> None:
             cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
 
 
-class DayNumber(models.Func):
-    """A date column as the day number Python gives it (``date.toordinal()``: 0001-01-01 is 1), and 0 for NULL:
-    dates read as plain integers, for arrays of many dates (issue 17), without a date object for each."""
+# A date as the day number Python gives it (``date.toordinal()``: 0001-01-01 is 1), and 0 for NULL: dates read as
+# plain integers, for arrays of many dates (issue 17), without a date object for each.
+DAY_NUMBER = {
+    "postgresql": "COALESCE({} - DATE '0001-01-01' + 1, 0)",
+    "sqlite": "COALESCE(CAST(julianday({}) - 1721424.5 AS INTEGER), 0)",  # julianday counts from noon
+}
 
-    template = "COALESCE(%(expressions)s - DATE '0001-01-01' + 1, 0)"
+
+def day_number(column: str) -> str:
+    """SQL for ``column``'s day number (DAY_NUMBER) on this database."""
+    return DAY_NUMBER[connection.vendor].format(column)
+
+
+class DayNumber(models.Func):
+    """A date field's day number (DAY_NUMBER) in a query."""
+
     output_field = models.IntegerField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # julianday() counts from noon: 0001-01-01 is day 1721425.5
-        template = "COALESCE(CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER), 0)"
-        return self.as_sql(compiler, connection, template=template, **extra_context)
+    def as_sql(self, compiler, connection, **extra_context):
+        template = DAY_NUMBER[connection.vendor].format("%(expressions)s")
+        return super().as_sql(compiler, connection, template=template, **extra_context)
