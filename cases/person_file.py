@@ -6,11 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Case, DateField, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sunshine.access import may
 from sunshine.choices import Role
+from sunshine.dates import AddDays, AddMonths, latest_start_for_years
 from sunshine.models import User
 
 from .choices import COMMUNITY_MEASURES, EndReason, MeasureKind, ScheduledActivity, StatusKind, TestResult
@@ -28,9 +31,10 @@ from .models import (
     UrineTest,
     Visit,
 )
+from .models.measures import COMMUNITY_TERM_YEARS, DISCHARGE_NOTICE_DAYS, REPORT_DAYS
 from .pathway import COMMUNITY_MEASURE, COMPLETED, DETOX_MEASURE, GONE, RELAPSED, register_fact_source
 from .sections import register_home_section
-from .selectors import WorkItem, register_work_source, schedule_rules, treatments_under_way
+from .selectors import register_work_source, schedule_rules, scoped, treatments_under_way, work_row
 from .timeline import Entry, TimelineSource, register_timeline_source
 
 # While detained, imprisoned or lost, tests and visits are not due (the clock still runs).
@@ -164,72 +168,79 @@ def _transfers(person: Person, user) -> list[Entry]:
     ]
 
 
-@register_work_source
-def _scheduled_work(*, user: User, today: dt.date) -> list[WorkItem]:
-    """Urine tests and visits by the schedule of each active community measure's current year."""
+@register_work_source(**dict(ScheduledActivity.choices))
+def _scheduled_work(*, user: User, today: dt.date, region=None) -> list[QuerySet]:
+    """Urine tests and visits by the schedule of each active community measure's current year, counted from the
+    later of its start and the last test or visit; none while the person is away (detained, imprisoned, lost)."""
     rules = schedule_rules()
-    measures = list(Measure.objects.visible_to(user).community().active_on(today).select_related("person__township"))
-    persons = [measure.person_id for measure in measures]
-    last = {
-        activity: dict(
-            model.objects.visible_to(user)
-            .filter(person_id__in=persons, **{f"{model.date_field}__lte": today})
-            .values("person_id")
-            .annotate(last=Max(model.date_field))
-            .values_list("person_id", "last")
-        )
-        for activity, model in ((ScheduledActivity.URINE_TEST, UrineTest), (ScheduledActivity.VISIT, Visit))
-    }
-    away = _away(user=user, person_ids=persons, today=today)
-    items = []
-    for measure in measures:
-        if measure.person_id in away:
-            continue
-        year = min(measure.year_on(today), max(year for _activity, year in rules))
-        for activity, label in ScheduledActivity.choices:
-            interval = rules.get((activity, year))
-            if interval is None:
-                continue
-            due = max(last[activity].get(measure.person_id) or measure.started_on, measure.started_on)
-            due += dt.timedelta(days=interval)
-            items.append(WorkItem(measure.person, activity, due, label))
-    return items
-
-
-def _away(*, user: User, person_ids: list[int], today: dt.date) -> set[int]:
-    """Persons whose latest whereabouts event says they are detained, imprisoned or lost."""
-    latest: dict[int, str] = {}
-    events = (
-        StatusEvent.objects.visible_to(user)
-        .filter(person_id__in=person_ids, occurred_on__lte=today, kind__in=ABSENT_KINDS + PRESENT_KINDS)
-        .order_by("occurred_on", "id")
-        .values_list("person_id", "kind")
+    last_year = max(year for _activity, year in rules)
+    # The measure's year on ``today`` (capped at the last year with rules): year n + 1 once it started on or
+    # before the date whose n-th anniversary is ``today``.
+    year_from = {year: latest_start_for_years(today, year - 1) for year in range(2, last_year + 1)}
+    measures = (
+        scoped(Measure, user=user, region=region)
+        .community()
+        .active_on(today)
+        .annotate(whereabouts=Coalesce(_latest_whereabouts(user=user, today=today), Value("")))
+        .exclude(whereabouts__in=ABSENT_KINDS)
     )
-    for person_id, kind in events:
-        latest[person_id] = kind
-    return {person_id for person_id, kind in latest.items() if kind in ABSENT_KINDS}
+    parts = []
+    for activity, model in ((ScheduledActivity.URINE_TEST, UrineTest), (ScheduledActivity.VISIT, Visit)):
+        last = model.objects.visible_to(user).filter(
+            person_id=OuterRef("person_id"), **{f"{model.date_field}__lte": today}
+        )
+        last = Subquery(last.order_by(f"-{model.date_field}").values(model.date_field)[:1])
+        counted_from = Greatest(Coalesce(last, F("started_on")), F("started_on"))
+
+        def due(year, counted_from=counted_from, activity=activity):
+            interval = rules.get((activity, year))
+            return Value(None, DateField()) if interval is None else AddDays(counted_from, Value(interval))
+
+        whens = [When(started_on__lte=year_from[year], then=due(year)) for year in sorted(year_from, reverse=True)]
+        parts.append(work_row(measures, kind=activity, due=Case(*whens, default=due(1))))
+    return parts
 
 
-@register_work_source
-def _measure_work(*, user: User, today: dt.date) -> list[WorkItem]:
+def _latest_whereabouts(*, user: User, today: dt.date) -> Subquery:
+    """The kind of the person's latest whereabouts event on or before ``today`` (detained, imprisoned or lost
+    against released or found), of a row with ``person_id``; NULL without one."""
+    events = StatusEvent.objects.visible_to(user).filter(
+        person_id=OuterRef("person_id"), occurred_on__lte=today, kind__in=ABSENT_KINDS + PRESENT_KINDS
+    )
+    return Subquery(events.order_by("-occurred_on", "-id").values("kind")[:1])
+
+
+def _planned_end() -> Case:
+    """``Measure.planned_end`` of a community measure in SQL: community detox runs 3 years, community rehabilitation
+    its term (3 years when none is set)."""
+    term = Value(12 * COMMUNITY_TERM_YEARS)
+    months = Case(
+        When(kind=MeasureKind.COMMUNITY_DETOX, then=term),
+        default=Coalesce(F("term_months"), term, output_field=IntegerField()),
+        output_field=IntegerField(),
+    )
+    return AddMonths(F("started_on"), months)
+
+
+@register_work_source(
+    report=gettext_lazy("15-day report"),
+    expiry=gettext_lazy("Measure expires"),
+    discharge_notice=gettext_lazy("Discharge notice"),
+)
+def _measure_work(*, user: User, today: dt.date, region=None) -> list[QuerySet]:
     """15-day reports awaited, measures about to expire, discharge notices owed."""
-    measures = Measure.objects.visible_to(user).community().select_related("person__township")
-    items = []
-    for measure in measures.filter(reported_on__isnull=True, ended_on__isnull=True, ordered_on__isnull=False):
-        items.append(WorkItem(measure.person, "report", measure.report_deadline, _("15-day report")))
-    for measure in measures.active_on(today):
-        if measure.planned_end:
-            items.append(WorkItem(measure.person, "expiry", measure.planned_end, _("Measure expires")))
+    measures = scoped(Measure, user=user, region=region).community()
+    unreported = measures.filter(reported_on__isnull=True, ended_on__isnull=True, ordered_on__isnull=False)
     owed = measures.filter(
         end_reason=EndReason.COMPLETED,
         discharge_notified_on__isnull=True,
         ended_on__gte=today - dt.timedelta(days=365),
     )
-    for measure in owed:
-        items.append(
-            WorkItem(measure.person, "discharge_notice", measure.discharge_notice_deadline, _("Discharge notice"))
-        )
-    return items
+    return [
+        work_row(unreported, kind="report", due=AddDays(F("ordered_on"), Value(REPORT_DAYS))),
+        work_row(measures.active_on(today), kind="expiry", due=_planned_end()),
+        work_row(owed, kind="discharge_notice", due=AddDays(F("ended_on"), Value(DISCHARGE_NOTICE_DAYS))),
+    ]
 
 
 @register_home_section

@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Expression, F, Prefetch, Q, QuerySet, Value
 
 from sunshine.access import may
 from sunshine.models import User
@@ -55,14 +55,42 @@ class WorkItem:
         return (today - self.due_on).days
 
 
-WorkSource = Callable[..., list[WorkItem]]
+# A work source gives, for the user (narrowed to a region of theirs, or not), querysets of its items as rows
+# ``work_row`` makes: the person, the kind and the due date computed in SQL, so that the list is combined, ordered
+# and cut into pages by the database whatever the caseload (issue 17).
+WorkSource = Callable[..., list[QuerySet]]
 _work_sources: list[WorkSource] = []
+_work_labels: dict[str, str] = {}
+WORK_ROW = ("item_due", "item_name", "item_person", "item_kind")  # the columns, in the list's order
 
 
-def register_work_source(source: WorkSource) -> WorkSource:
-    """Apps above ``cases`` (placement follow-ups) add their due items to the work list."""
-    _work_sources.append(source)
-    return source
+def register_work_source(**labels: str) -> Callable[[WorkSource], WorkSource]:
+    """Apps above ``cases`` (placement follow-ups) add their due items to the work list: a source and the label
+    of each kind of item it gives (``@register_work_source(report=_("15-day report"))``)."""
+
+    def register(source: WorkSource) -> WorkSource:
+        _work_sources.append(source)
+        _work_labels.update(labels)
+        return source
+
+    return register
+
+
+def work_row(rows: QuerySet, *, kind: str, due: Expression, person: str = "person") -> QuerySet:
+    """``rows`` (scoped) as items of ``kind`` due on the SQL expression ``due``, for the person along ``person``."""
+    return (
+        rows.annotate(
+            item_due=due, item_name=F(f"{person}__name"), item_person=F(f"{person}_id"), item_kind=Value(kind)
+        )
+        .order_by()
+        .values_list(*WORK_ROW)
+    )
+
+
+def scoped(model, *, user: User, region=None) -> QuerySet:
+    """``model``'s rows the user sees, narrowed to ``region`` (one of theirs) when given: where a source starts."""
+    rows = model.objects.visible_to(user)
+    return rows if region is None else rows.within(region)
 
 
 WORK_HORIZON_DAYS = 7  # "due this week"
@@ -84,12 +112,28 @@ def schedule_rules() -> dict[tuple[str, int], int]:
     return {**DEFAULT_SCHEDULE, **configured}
 
 
-def work_list(*, user: User, today: dt.date | None = None) -> list[WorkItem]:
-    """What is overdue or due within a week in the user's scope, most urgent (earliest due) first."""
-    today = today or dt.date.today()
+def work_rows(*, user: User, today: dt.date, region=None) -> QuerySet:
+    """The work list as rows of ``WORK_ROW``: what is overdue or due within a week in the user's scope (narrowed to
+    ``region``), the earliest due first, then by name. One statement; slice it for a page (``work_items``)."""
     horizon = today + dt.timedelta(days=WORK_HORIZON_DAYS)
-    items = [item for source in _work_sources for item in source(user=user, today=today) if item.due_on <= horizon]
-    return sorted(items, key=lambda item: (item.due_on, item.person.name))
+    parts = [
+        part.filter(item_due__lte=horizon)
+        for source in _work_sources
+        for part in source(user=user, today=today, region=region)
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by(*WORK_ROW)
+
+
+def work_items(rows, *, user: User) -> list[WorkItem]:
+    """Rows of ``work_rows`` (a page of them) as work items, their persons and townships read in one query."""
+    rows = list(rows)
+    persons = Person.objects.visible_to(user).select_related("township").in_bulk({row[2] for row in rows})
+    return [WorkItem(persons[person], kind, due, _work_labels[kind]) for due, _name, person, kind in rows]
+
+
+def work_list(*, user: User, today: dt.date | None = None, region=None) -> list[WorkItem]:
+    """Every item of the work list (a worker's whole caseload, for the field copy): ``work_rows`` read at once."""
+    return work_items(work_rows(user=user, today=today or dt.date.today(), region=region), user=user)
 
 
 FIELD_RECENT = 3  # records of each kind a field copy carries per person

@@ -2,14 +2,17 @@
 
 import datetime as dt
 
-from django.db.models import Max
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.pathway import PLACED, register_fact_source
 from cases.sections import register_person_section
-from cases.selectors import WorkItem, register_work_source
+from cases.selectors import register_work_source, scoped, work_row
 from cases.timeline import Entry, register_timeline_source
 from sunshine.access import may
+from sunshine.dates import AddDays
 
 from .choices import PlacementMode
 from .models import FollowUp, Loan, Placement
@@ -39,31 +42,14 @@ def _placements(person, user) -> list[Entry]:
     return entries
 
 
-@register_work_source
-def _follow_ups(*, user, today: dt.date) -> list[WorkItem]:
-    """Dispersed placements are followed up every month, like visits."""
-    placements = (
-        Placement.objects.visible_to(user)
-        .filter(mode=PlacementMode.DISPERSED)
-        .active_on(today)
-        .select_related("person__township")
-    )
-    last = dict(
-        FollowUp.objects.visible_to(user)
-        .filter(placement__in=placements)
-        .values("placement_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("placement_id", "last")
-    )
-    return [
-        WorkItem(
-            placement.person,
-            "placement_follow_up",
-            (last.get(placement.pk) or placement.contract_start) + dt.timedelta(days=FOLLOW_UP_DAYS),
-            _("Placement follow-up"),
-        )
-        for placement in placements
-    ]
+@register_work_source(placement_follow_up=gettext_lazy("Placement follow-up"))
+def _follow_ups(*, user, today: dt.date, region=None) -> list[QuerySet]:
+    """Dispersed placements are followed up every month, like visits: due a month after the last follow-up, or
+    after the contract's start."""
+    placements = scoped(Placement, user=user, region=region).filter(mode=PlacementMode.DISPERSED).active_on(today)
+    last = FollowUp.objects.visible_to(user).filter(placement_id=OuterRef("pk")).order_by("-visited_on")
+    counted_from = Coalesce(Subquery(last.values("visited_on")[:1]), F("contract_start"))
+    return [work_row(placements, kind="placement_follow_up", due=AddDays(counted_from, Value(FOLLOW_UP_DAYS)))]
 
 
 @register_person_section
