@@ -36,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2026, 11, 30))
+    parser.add_argument("--only", default="", help="time only the pages whose name contains this (e.g. 'home')")
     args = parser.parse_args()
     import django
     from django.conf import settings
@@ -74,7 +75,11 @@ def main() -> None:
         code: IndicatorSnapshot.objects.filter(region_id=code, indicator="control_rate").latest("date").pk
         for code in (county, prefecture)
     }
+    county_officer = Client(HTTP_HOST="localhost")  # the demo county's office (520102)
+    county_officer.force_login(User.objects.get(username="demo_county"))
     pages = {
+        "home (work list)": "/",
+        "home (work list), page 50": "/?page=50",
         "API visits, page 1": "/api/v1/visits/",
         "API visits, page 100": "/api/v1/visits/?page=100",
         "API urine tests, page 1": "/api/v1/urine-tests/",
@@ -89,9 +94,15 @@ def main() -> None:
         f"drill-down page, county {county}": f"/reporting/figures/{figure[county]}/persons/",
         f"drill-down page, prefecture {prefecture}": f"/reporting/figures/{figure[prefecture]}/persons/",
     }
-    for page, url in pages.items():
-        assert client.get(url).status_code == 200, url
-        print(f"{page:40} {_median_ms(lambda url=url: client.get(url), args.rounds):7.0f} ms", flush=True)
+    timed = [(page, url, client) for page, url in pages.items()]
+    timed += [("home (work list), county officer", "/", county_officer)]
+    for page, url, browser in timed:
+        if args.only not in page:
+            continue
+        assert browser.get(url).status_code == 200, url
+        print(f"{page:40} {_median_ms(lambda url=url: browser.get(url), args.rounds):7.0f} ms", flush=True)
+    if args.only:
+        return
     for code in (county, prefecture):
         for indicator in ("control_rate", "registered"):
 

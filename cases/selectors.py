@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Expression, F, Prefetch, Q, QuerySet, Value
 
 from sunshine.access import may
-from sunshine.models import User
+from sunshine.choices import Level
+from sunshine.models import Region, User
+from sunshine.regions import RegionCode
 
 from .choices import MeasureKind, ScheduledActivity
 from .models import HEALTH_READERS, Absence, Leave, Measure, Person, ScheduleRule, UrineTest, Visit
@@ -134,6 +136,17 @@ def work_items(rows, *, user: User) -> list[WorkItem]:
 def work_list(*, user: User, today: dt.date | None = None, region=None) -> list[WorkItem]:
     """Every item of the work list (a worker's whole caseload, for the field copy): ``work_rows`` read at once."""
     return work_items(work_rows(user=user, today=today or dt.date.today(), region=region), user=user)
+
+
+def work_regions(user: User) -> QuerySet[Region]:
+    """The regions an office may narrow its work list to: those below its own (a county's townships; a
+    prefecture's counties and townships; the province's prefectures and counties). None for a township."""
+    regions = (
+        Region.objects.within(user.region_id).exclude(code=user.region_id) if user.region_id else Region.objects.none()
+    )
+    if user.region_id and RegionCode(user.region_id).level == Level.PROVINCE:
+        regions = regions.exclude(level=Level.TOWNSHIP)  # some 1,500: a county narrows to its own
+    return regions.order_by("code")
 
 
 FIELD_RECENT = 3  # records of each kind a field copy carries per person

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from sunshine.access import may
 from sunshine.audit import audit_event, probe_alerts
 from sunshine.choices import Role
-from sunshine.models import AuditEntry
+from sunshine.models import AuditEntry, Region
 from sunshine.pagination import BoundedPaginator
 from sunshine.pdf import render_pdf
 from sunshine.views import ServiceFormView
@@ -38,7 +39,7 @@ from .forms import (
 from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
 from .sections import home_sections, person_sections
-from .selectors import may_see_health, person_list, work_list
+from .selectors import may_see_health, person_list, work_items, work_regions, work_rows
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
@@ -48,9 +49,11 @@ POSITIVE_TEST_HELP = gettext_lazy(
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """The work list: overdue and due this week, open alerts and transfers awaiting this user."""
+    """The work list, a page at a time (an office's holds every township's items), overdue and due this week; open
+    alerts and transfers awaiting this user. An office narrows the list to a region of theirs (``?region=``)."""
 
     template_name = "cases/home.html"
+    paginate_by = 30
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, dt.date.today()
@@ -58,13 +61,22 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if user.role == Role.DEPARTMENT_STAFF:
             # Department staff hold no caseload: their home is their department's own work.
             return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
-        items = work_list(user=user, today=today)
+        region = self.chosen_region()
+        paginator = BoundedPaginator(work_rows(user=user, today=today, region=region), self.paginate_by)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(error) from error
+        items = work_items(page.object_list, user=user)
         stages = pathway_stages({item.person.pk for item in items}, today)
         return {
             **super().get_context_data(**kwargs),
             "today": today,
             "overdue": [(item, stages[item.person.pk]) for item in items if item.due_on < today],
             "due": [(item, stages[item.person.pk]) for item in items if item.due_on >= today],
+            "page_obj": page,
+            "region": region,
+            "regions": work_regions(user),
             "alerts": Alert.objects.visible_to(user).filter(acknowledged_on__isnull=True).select_related("person")[:50],
             "transfers": Transfer.objects.visible_to(user)
             .filter(status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
@@ -76,6 +88,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "sections": sections,
             "probe_alerts": probe_alerts(user=user, since=today - dt.timedelta(days=30)),
         }
+
+    def chosen_region(self) -> Region | None:
+        """The region asked for (``?region=``): one within the user's own (404 otherwise); None for the whole scope."""
+        code = self.request.GET.get("region")
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None or not self.request.user.reaches(region):
+            raise Http404("No such region in your scope.")
+        return region
 
 
 class PersonListView(LoginRequiredMixin, ListView):

@@ -34,7 +34,7 @@ def test_a_server_error_is_the_styled_chinese_500_page(settings, worker_a, monke
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "work_list", broken)
+    monkeypatch.setattr(views, "work_rows", broken)
     client = Client(raise_request_exception=False)
     client.force_login(worker_a)
     response = client.get(reverse("home"))

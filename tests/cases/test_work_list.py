@@ -1,0 +1,183 @@
+"""The work list computed in the database and read a page at a time (issue 17): the same items as the rules say, an
+office's region filter, and a home page whose query count does not grow with the list."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cases.models import StatusEvent, UrineTest, Visit
+from cases.selectors import work_items, work_list, work_rows
+from cases.views import HomeView
+from placement.models import FollowUp, Placement
+from sunshine.dates import add_years, latest_start_for_years
+from sunshine.pagination import BoundedPaginator
+
+from ..factories import MeasureFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+TODAY = D(2026, 3, 1)  # the horizon is 8 March
+
+
+def _person(township, name, *measures, tests=(), visits=(), events=()):
+    person = PersonFactory(township=township, name=name)
+    for fields in measures:
+        MeasureFactory(person=person, **fields)
+    for day in tests:
+        UrineTest.objects.create(person=person, tested_on=day, result="negative")
+    for day in visits:
+        Visit.objects.create(person=person, visited_on=day, kind="home")
+    for kind, day in events:
+        StatusEvent.objects.create(person=person, kind=kind, occurred_on=day)
+    return person
+
+
+def _dispersed(person, start, *follow_ups):
+    placement = Placement.objects.create(
+        person=person, mode="dispersed", contract_start=start, contract_end=start + dt.timedelta(days=400)
+    )
+    for day in follow_ups:
+        FollowUp.objects.create(person=person, placement=placement, visited_on=day)
+
+
+@pytest.fixture
+def caseload(township_a, township_b):
+    """A township's varied caseload on 1 March 2026 (and one item in township B), with the items the rules give
+    written out by hand: (person, kind, due), in the list's order."""
+    started = {"ordered_on": D(2025, 12, 20), "reported_on": D(2026, 1, 1), "started_on": D(2026, 1, 1)}
+    # Year 1 (tests and visits every 30 days): the last test counts, a test after today does not.
+    first = _person(township_a, "甲", started, tests=[D(2026, 1, 20), D(2026, 3, 5)])
+    # Year 2 (every 60 days) of a 24-month rehabilitation: a visit before the start counts from the start.
+    rehab = {"kind": "community_rehab", "term_months": 24, "ordered_on": D(2024, 12, 1)}
+    second = _person(
+        township_a,
+        "乙",
+        {**rehab, "reported_on": D(2024, 12, 15), "started_on": D(2024, 12, 15)},
+        tests=[D(2026, 1, 6)],
+        visits=[D(2024, 11, 1)],
+    )
+    # Year 3 (tests every 90 days, visits 60) of a detox that expires on 5 March.
+    third = _person(
+        township_a,
+        "丙",
+        {"ordered_on": D(2023, 3, 1), "reported_on": D(2023, 3, 5), "started_on": D(2023, 3, 5)},
+        tests=[D(2026, 1, 1)],
+        visits=[D(2026, 1, 5)],
+    )
+    # Detained: nothing scheduled. Detained, then released: due again, from the start.
+    _person(township_a, "丁", {**started, "started_on": D(2025, 6, 1)}, events=[("detained", D(2026, 2, 1))])
+    back = {"ordered_on": D(2025, 9, 20), "reported_on": D(2025, 10, 1), "started_on": D(2025, 10, 1)}
+    released = _person(township_a, "戊", back, events=[("detained", D(2026, 1, 10)), ("released", D(2026, 2, 10))])
+    # Orders not yet reported: due 15 days after the order (the second falls a day past the horizon).
+    unreported = _person(township_a, "己", {"ordered_on": D(2026, 2, 21), "reported_on": None, "started_on": None})
+    _person(township_a, "庚", {"ordered_on": D(2026, 2, 22), "reported_on": None, "started_on": None})
+    # Completed measures: the discharge notice owed 7 days after the end; none once notified.
+    old = {"ordered_on": D(2023, 1, 1), "reported_on": D(2023, 1, 1), "started_on": D(2023, 1, 1)}
+    completed = {**old, "ended_on": D(2026, 2, 25), "end_reason": "completed"}
+    owed = _person(township_a, "辛", completed)
+    _person(township_a, "壬", {**completed, "discharge_notified_on": D(2026, 2, 26)})
+    # Dispersed placements: a month after the start, or after the last follow-up.
+    placed = _person(township_a, "癸", completed | {"discharge_notified_on": D(2026, 2, 26)})
+    _dispersed(placed, D(2026, 1, 10))
+    followed = _person(township_a, "子")
+    _dispersed(followed, D(2025, 11, 1), D(2026, 1, 15), D(2026, 2, 1))
+    other = _person(township_b, "丑", {**started, "started_on": D(2025, 12, 1)}, tests=[D(2026, 2, 10)])
+    township_a_items = [
+        (second, "visit", D(2025, 2, 13)),
+        (released, "urine_test", D(2025, 10, 31)),
+        (released, "visit", D(2025, 10, 31)),
+        (first, "visit", D(2026, 1, 31)),
+        (placed, "placement_follow_up", D(2026, 2, 9)),
+        (first, "urine_test", D(2026, 2, 19)),
+        (followed, "placement_follow_up", D(2026, 3, 3)),
+        (owed, "discharge_notice", D(2026, 3, 4)),
+        (third, "expiry", D(2026, 3, 5)),
+        (third, "visit", D(2026, 3, 6)),
+        (second, "urine_test", D(2026, 3, 7)),
+        (unreported, "report", D(2026, 3, 8)),
+    ]
+    return {"a": township_a_items, "b": [(other, "visit", D(2025, 12, 31))]}
+
+
+def _pages(rows, *, user, per_page):
+    """Every page of ``rows`` as (person, kind, due), concatenated."""
+    paginator = BoundedPaginator(rows, per_page)
+    pages = [work_items(paginator.page(number).object_list, user=user) for number in paginator.page_range]
+    return [(item.person, item.kind, item.due_on) for page in pages for item in page]
+
+
+def test_the_pages_hold_the_items_the_rules_give(worker_a, caseload):
+    assert _pages(work_rows(user=worker_a, today=TODAY), user=worker_a, per_page=5) == caseload["a"]
+    assert [(i.person, i.kind, i.due_on) for i in work_list(user=worker_a, today=TODAY)] == caseload["a"]
+
+
+def test_an_office_narrows_its_list_to_a_township(county_officer, township_a, township_b, caseload):
+    everything = _pages(work_rows(user=county_officer, today=TODAY), user=county_officer, per_page=4)
+    assert sorted(everything, key=lambda item: (item[2], item[0].name, item[1])) == everything
+    assert sorted(everything, key=str) == sorted(caseload["a"] + caseload["b"], key=str)
+    rows = work_rows(user=county_officer, today=TODAY, region=township_b)
+    assert _pages(rows, user=county_officer, per_page=4) == caseload["b"]
+
+
+@pytest.mark.parametrize("day", [D(2026, 3, 1), D(2025, 2, 28), D(2024, 2, 29), D(2024, 2, 28)])
+def test_a_measure_year_begins_on_the_anniversary(day):
+    for years in (1, 2):
+        last = latest_start_for_years(day, years)
+        assert add_years(last, years) <= day < add_years(last + dt.timedelta(days=1), years)
+
+
+def _home(client, user, **query):
+    client.force_login(user)
+    return client.get(reverse("home"), query)
+
+
+def test_the_home_page_pages_and_filters_by_region(client, county_officer, township_a, township_b, monkeypatch):
+    today = dt.date.today()
+    for n in range(3):
+        _person(
+            township_a, f"甲{n}", {"ordered_on": today - dt.timedelta(days=10), "reported_on": None, "started_on": None}
+        )
+    _person(township_b, "乙", {"ordered_on": today - dt.timedelta(days=11), "reported_on": None, "started_on": None})
+    monkeypatch.setattr(HomeView, "paginate_by", 3)
+
+    def shown(response):
+        return [item.person.name for item, _stage in response.context["overdue"] + response.context["due"]]
+
+    first, second = _home(client, county_officer), _home(client, county_officer, page=2)
+    assert shown(first) == ["乙", "甲0", "甲1"] and shown(second) == ["甲2"]
+    assert "page=2" in first.content.decode() and township_b.name in first.content.decode()
+    assert shown(_home(client, county_officer, region=township_b.code)) == ["乙"]
+    assert _home(client, county_officer, page=3).status_code == 404
+
+
+def test_a_region_outside_the_scope_is_refused(client, county_officer, worker_a, township_a):
+    assert _home(client, county_officer, region="520103").status_code == 404  # the other county
+    assert _home(client, county_officer, region="99").status_code == 404  # no such region
+    assert _home(client, worker_a, region=township_a.parent_id).status_code == 404  # above the worker's own
+    assert _home(client, worker_a).context["regions"].count() == 0
+
+
+@pytest.mark.parametrize("user", ["worker_a", "county_officer"])
+def test_the_home_page_costs_the_same_queries_with_twice_the_items(
+    client, request, township_a, django_assert_max_num_queries, user
+):
+    viewer, today = request.getfixturevalue(user), dt.date.today()
+    started = today - dt.timedelta(days=100)
+
+    def add(n):
+        for _ in range(n):
+            _person(township_a, "某", {"ordered_on": started, "reported_on": started, "started_on": started})
+
+    # session, user; schedule rules; the page's count and rows (one statement each); its persons; pathway facts
+    # (measures, status events, enrolments, placements); an office's probe alerts and its lawful queries to decide;
+    # the user's region, open alerts, open transfers; the office's regions; session save (3)
+    client.force_login(viewer)
+    add(20)
+    with django_assert_max_num_queries(19) as first:
+        assert client.get(reverse("home")).status_code == 200
+    add(20)
+    with django_assert_max_num_queries(19) as second:
+        response = client.get(reverse("home"))
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert len(response.context["overdue"]) == 30 and response.context["page_obj"].paginator.count == 80
