@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db.models import Case, DateField, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -176,7 +176,7 @@ def _scheduled_work(*, user: User, today: dt.date, region=None) -> list[QuerySet
     last_year = max(year for _activity, year in rules)
     # The measure's year on ``today`` (capped at the last year with rules): year n + 1 once it started on or
     # before the date whose n-th anniversary is ``today``.
-    year_from = {year: latest_start_for_years(today, year - 1) for year in range(2, last_year + 1)}
+    year_from = {year: latest_start_for_years(today, year - 1) for year in range(last_year, 1, -1)}  # latest first
     measures = (
         scoped(Measure, user=user, region=region)
         .community()
@@ -191,13 +191,13 @@ def _scheduled_work(*, user: User, today: dt.date, region=None) -> list[QuerySet
         )
         last = Subquery(last.order_by(f"-{model.date_field}").values(model.date_field)[:1])
         counted_from = Greatest(Coalesce(last, F("started_on")), F("started_on"))
-
-        def due(year, counted_from=counted_from, activity=activity):
-            interval = rules.get((activity, year))
-            return Value(None, DateField()) if interval is None else AddDays(counted_from, Value(interval))
-
-        whens = [When(started_on__lte=year_from[year], then=due(year)) for year in sorted(year_from, reverse=True)]
-        parts.append(work_row(measures, kind=activity, due=Case(*whens, default=due(1))))
+        # The interval of the measure's year; NULL where no rule sets one (then nothing is due).
+        interval = Case(
+            *(When(started_on__lte=year_from[year], then=Value(rules.get((activity, year)))) for year in year_from),
+            default=Value(rules.get((activity, 1))),
+            output_field=IntegerField(),
+        )
+        parts.append(work_row(measures, kind=activity, due=AddDays(counted_from, interval)))
     return parts
 
 

@@ -62,7 +62,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             # Department staff hold no caseload: their home is their department's own work.
             return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
         region = self.chosen_region()
-        paginator = BoundedPaginator(work_rows(user=user, today=today, region=region), self.paginate_by)
+        # One statement computes and orders every row (a few columns each; an office's list is a few thousand):
+        # counting them in a second statement would compute them all again.
+        rows = list(work_rows(user=user, today=today, region=region))
+        paginator = BoundedPaginator(rows, self.paginate_by)
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage as error:

@@ -132,7 +132,11 @@ class Placement(PersonRecord):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         default_related_name = "placements"
-        indexes = [models.Index(fields=ordering, name="placement_list_order")]  # the list's order (issue 17)
+        indexes = [
+            models.Index(fields=ordering, name="placement_list_order"),  # the list's order (issue 17)
+            # Dispersed placements, followed up monthly (the work list): a quarter of all placements.
+            models.Index(fields=["person"], name="placement_dispersed", condition=Q(mode=PlacementMode.DISPERSED)),
+        ]
 
     def __str__(self):
         return f"{self.get_mode_display()} {self.base or self.employer or ''}".strip()
@@ -171,7 +175,10 @@ class FollowUp(PersonRecord):
         verbose_name = _("placement follow-up")
         verbose_name_plural = _("placement follow-ups")
         default_related_name = "placement_follow_ups"
-        indexes = [models.Index(fields=ordering, name="followup_list_order")]  # the list's order (issue 17)
+        indexes = [
+            models.Index(fields=ordering, name="followup_list_order"),  # the list's order (issue 17)
+            models.Index(fields=["placement", "visited_on"], name="followup_placement_date"),  # the latest one
+        ]
 
     def __str__(self):
         return f"{self.visited_on}"

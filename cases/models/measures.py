@@ -74,7 +74,11 @@ class Measure(Versioned):
         ordering = ["-started_on", "-ordered_on", "-id"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        indexes = [models.Index(fields=ordering, name="measure_list_order")]  # the list's order (issue 17)
+        indexes = [
+            models.Index(fields=ordering, name="measure_list_order"),  # the list's order (issue 17)
+            # The few measures not ended (active, or orders awaiting their report): the work list's rows.
+            models.Index(fields=["ended_on"], name="measure_ended_on"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_on or self.ordered_on or ''}"
