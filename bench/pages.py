@@ -4,7 +4,8 @@
 
 The database is one ``seed_demo --persons N --today 2026-11-30`` filled, with its month-end figures
 (``compute_indicators``) and ``demo_province``. Through Django's test client (DEBUG off, two-factor off, the
-plain static storage) it prints each page's median ms as that officer, then the drill-down's two calls
+plain static storage) it prints each page's median ms as that officer (and the home page, the work list, as
+``demo_county`` too; ``--only home`` times just the pages whose name holds "home"), then the drill-down's two calls
 (``drill_down`` and ``drill_down_sealed``) for the largest county and prefecture and two figures, with the list
 lengths. No gunicorn, no network: the load benchmark (``bench/load.py``) is the one for throughput.
 """

@@ -4,13 +4,14 @@ office's region filter, and a home page whose query count does not grow with the
 import datetime as dt
 
 import pytest
+from django.db.models import F, Value
 from django.urls import reverse
 
-from cases.models import StatusEvent, UrineTest, Visit
+from cases.models import Measure, StatusEvent, UrineTest, Visit
 from cases.selectors import work_items, work_list, work_rows
 from cases.views import HomeView
 from placement.models import FollowUp, Placement
-from sunshine.dates import add_years, latest_start_for_years
+from sunshine.dates import AddDays, AddMonths, add_months, add_years, latest_start_for_years
 from sunshine.pagination import BoundedPaginator
 
 from ..factories import MeasureFactory, PersonFactory
@@ -181,3 +182,20 @@ def test_the_home_page_costs_the_same_queries_with_twice_the_items(
         response = client.get(reverse("home"))
     assert len(second.captured_queries) == len(first.captured_queries)
     assert len(response.context["overdue"]) == 30 and response.context["page_obj"].paginator.count == 80
+
+
+@pytest.mark.parametrize(
+    ("start", "months"), [(D(2024, 1, 31), 1), (D(2024, 2, 29), 12), (D(2023, 8, 31), 6), (D(2023, 3, 5), 36)]
+)
+def test_months_are_added_in_sql_as_in_python(person_a, start, months):
+    MeasureFactory(person=person_a, started_on=start)
+    row = Measure.objects.annotate(
+        end=AddMonths(F("started_on"), Value(months)), next=AddDays(F("started_on"), Value(1))
+    )
+    assert row.values_list("end", "next").get() == (add_months(start, months), start + dt.timedelta(days=1))
+
+
+def test_an_account_without_a_caseload_has_an_empty_list(client, sysadmin):
+    client.force_login(sysadmin)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and response.context["page_obj"].paginator.count == 0
