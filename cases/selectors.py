@@ -116,7 +116,8 @@ def schedule_rules() -> dict[tuple[str, int], int]:
 
 def work_rows(*, user: User, today: dt.date, region=None) -> QuerySet:
     """The work list as rows of ``WORK_ROW``: what is overdue or due within a week in the user's scope (narrowed to
-    ``region``), the earliest due first, then by name. One statement; slice it for a page (``work_items``)."""
+    ``region``), the earliest due first, then by name: one statement, whatever the caseload. ``work_items`` reads
+    the persons of the rows given (a page of them)."""
     horizon = today + dt.timedelta(days=WORK_HORIZON_DAYS)
     parts = [
         part.filter(item_due__lte=horizon)
@@ -141,10 +142,10 @@ def work_list(*, user: User, today: dt.date | None = None, region=None) -> list[
 def work_regions(user: User) -> QuerySet[Region]:
     """The regions an office may narrow its work list to: those below its own (a county's townships; a
     prefecture's counties and townships; the province's prefectures and counties). None for a township."""
-    regions = (
-        Region.objects.within(user.region_id).exclude(code=user.region_id) if user.region_id else Region.objects.none()
-    )
-    if user.region_id and RegionCode(user.region_id).level == Level.PROVINCE:
+    if not user.region_id:
+        return Region.objects.none()
+    regions = Region.objects.within(user.region_id).exclude(code=user.region_id)
+    if RegionCode(user.region_id).level == Level.PROVINCE:
         regions = regions.exclude(level=Level.TOWNSHIP)  # some 1,500: a county narrows to its own
     return regions.order_by("code")
 
