@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from sunshine.access import may
 from sunshine.choices import Role
-from sunshine.dates import AddDays, AddMonths, latest_start_for_years
+from sunshine.dates import latest_start_for_years
+from sunshine.db import AddDays, AddMonths
 from sunshine.models import User
 
 from .choices import COMMUNITY_MEASURES, EndReason, MeasureKind, ScheduledActivity, StatusKind, TestResult

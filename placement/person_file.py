@@ -12,7 +12,7 @@ from cases.sections import register_person_section
 from cases.selectors import register_work_source, scoped, work_row
 from cases.timeline import Entry, register_timeline_source
 from sunshine.access import may
-from sunshine.dates import AddDays
+from sunshine.db import AddDays
 
 from .choices import PlacementMode
 from .models import FollowUp, Loan, Placement

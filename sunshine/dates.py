@@ -3,8 +3,6 @@
 import calendar
 import datetime as dt
 
-from django.db.models import DateField, Func
-
 
 def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
@@ -30,44 +28,3 @@ def latest_start_for_years(day: dt.date, years: int) -> dt.date:
     while add_years(start + dt.timedelta(days=1), years) <= day:  # 28 and 29 February share an anniversary
         start += dt.timedelta(days=1)
     return start
-
-
-class _DateArithmetic(Func):
-    """SQL arithmetic on a date (the first expression) by a whole number (the second): PostgreSQL and SQLite."""
-
-    arity = 2
-    output_field = DateField()
-
-    def compiled(self, compiler, connection):
-        (day, day_params), (number, number_params) = (compiler.compile(arg) for arg in self.source_expressions)
-        return day, number, (*day_params, *number_params)
-
-
-class AddDays(_DateArithmetic):
-    """``day + dt.timedelta(days=number)`` in SQL."""
-
-    def as_sql(self, compiler, connection, **extra_context):
-        day, number, params = self.compiled(compiler, connection)
-        return f"({day} + {number})", params
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        day, number, params = self.compiled(compiler, connection)
-        return f"date({day}, ({number}) || ' days')", params
-
-
-class AddMonths(_DateArithmetic):
-    """``add_months(day, number)`` in SQL: the day of the month falls back to the month's last (31 January + 1 month
-    is 28 or 29 February), as PostgreSQL's own date arithmetic does; SQLite, which would run over into March, takes
-    the earlier of that and the month's last day."""
-
-    def as_sql(self, compiler, connection, **extra_context):
-        day, number, params = self.compiled(compiler, connection)
-        return f"({day} + make_interval(months => {number}))::date", params
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        day, number, params = self.compiled(compiler, connection)
-        months, last_day = (
-            f"date({day}, '+' || ({number}) || ' months')",
-            (f"date({day}, 'start of month', '+' || (({number}) + 1) || ' months', '-1 day')"),
-        )
-        return f"min({months}, {last_day})", (*params, *params)

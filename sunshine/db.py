@@ -36,3 +36,44 @@ class DayNumber(models.Func):
     def as_sql(self, compiler, connection, **extra_context):
         template = DAY_NUMBER[connection.vendor].format("%(expressions)s")
         return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+class _DateArithmetic(models.Func):
+    """SQL arithmetic on a date (the first expression) by a whole number (the second): PostgreSQL and SQLite."""
+
+    arity = 2
+    output_field = models.DateField()
+
+    def compiled(self, compiler, connection):
+        (day, day_params), (number, number_params) = (compiler.compile(arg) for arg in self.source_expressions)
+        return day, number, (*day_params, *number_params)
+
+
+class AddDays(_DateArithmetic):
+    """``day + dt.timedelta(days=number)`` in SQL."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        day, number, params = self.compiled(compiler, connection)
+        return f"({day} + {number})", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        day, number, params = self.compiled(compiler, connection)
+        return f"date({day}, ({number}) || ' days')", params
+
+
+class AddMonths(_DateArithmetic):
+    """``sunshine.dates.add_months(day, number)`` in SQL: the day of the month falls back to the month's last
+    (31 January + 1 month is 28 or 29 February), as PostgreSQL's own date arithmetic does; SQLite, which would run
+    over into March, takes the earlier of that and the month's last day."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        day, number, params = self.compiled(compiler, connection)
+        return f"({day} + make_interval(months => {number}))::date", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        day, number, params = self.compiled(compiler, connection)
+        months, last_day = (
+            f"date({day}, '+' || ({number}) || ' months')",
+            (f"date({day}, 'start of month', '+' || (({number}) + 1) || ' months', '-1 day')"),
+        )
+        return f"min({months}, {last_day})", (*params, *params)

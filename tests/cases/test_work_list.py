@@ -11,7 +11,8 @@ from cases.models import Measure, StatusEvent, UrineTest, Visit
 from cases.selectors import work_items, work_list, work_rows
 from cases.views import HomeView
 from placement.models import FollowUp, Placement
-from sunshine.dates import AddDays, AddMonths, add_months, add_years, latest_start_for_years
+from sunshine.dates import add_months, add_years, latest_start_for_years
+from sunshine.db import AddDays, AddMonths
 from sunshine.pagination import BoundedPaginator
 
 from ..factories import MeasureFactory, PersonFactory
