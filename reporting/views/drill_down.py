@@ -1,6 +1,7 @@
 """The persons behind a figure of the dashboard, the bulletin or the assessment."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +24,12 @@ COMPLEMENTS = {
 
 class DrillDownView(LoginRequiredMixin, TemplateView):
     """The persons behind a figure: its numerator, its denominator and, for a rate, the complement (the
-    denominator's persons outside the numerator: 未管控, 未安置 ...), within the viewer's scope."""
+    denominator's persons outside the numerator: 未管控, 未安置 ...), within the viewer's scope. Each list's count is
+    complete; one list is shown at a time (``?list=``), a page of it at a time (``?page=``)."""
 
     template_name = "reporting/drill_down.html"
     reads_replica = True  # sunshine/db_router.py
-    shown = 500  # per list; the counts are always complete
+    per_page = 50
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -45,22 +47,31 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
         numerator, denominator = drill_down(
             day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
         )
-        sealed = drill_down_sealed(
+        sealed_numerator, sealed_denominator = drill_down_sealed(
             day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
         )
-        persons = Person.objects.visible_to(user).select_related("township")
-        sealed_numerator, sealed_denominator = sealed
-        lists = [(_("Numerator"), numerator, sealed_numerator), (_("Denominator"), denominator, sealed_denominator)]
+        lists = {
+            "numerator": (_("Numerator"), numerator, sealed_numerator),
+            "denominator": (_("Denominator"), denominator, sealed_denominator),
+        }
         if denominator is not None and snapshot.indicator in COMPLEMENTS:
             counted = set(numerator)
             hidden = None if sealed_denominator is None else sealed_denominator - sealed_numerator
-            lists.insert(0, (COMPLEMENTS[snapshot.indicator], [pk for pk in denominator if pk not in counted], hidden))
+            complement = [pk for pk in denominator if pk not in counted]
+            lists = {"complement": (COMPLEMENTS[snapshot.indicator], complement, hidden), **lists}
+        lists = {key: value for key, value in lists.items() if value[1] is not None}
+        chosen = self.request.GET.get("list")
+        chosen = chosen if chosen in lists else next(iter(lists))
+        label, ids, sealed = lists[chosen]
+        page = Paginator(ids, self.per_page).get_page(self.request.GET.get("page"))
+        shown = Person.objects.visible_to(user).select_related("township").in_bulk(page.object_list)
         return {
             **context,
             "person_based": True,
-            "lists": [
-                (label, len(ids), persons.filter(pk__in=ids[: self.shown]), hidden)
-                for label, ids, hidden in lists
-                if ids is not None
-            ],
+            "tabs": [(key, tab_label, len(tab_ids)) for key, (tab_label, tab_ids, _sealed) in lists.items()],
+            "chosen": chosen,
+            "list_label": label,
+            "sealed": sealed,
+            "page_obj": page,
+            "persons": [shown[pk] for pk in page.object_list if pk in shown],
         }

@@ -314,11 +314,14 @@ def test_the_indicator_api_is_scoped_and_filtered(client, county_officer, worker
     assert regions == {township_a.code}
 
 
-def test_the_drill_down_lists_agree_with_the_figures(client, county_officer, worker_a, township_a, township_b):
+def test_the_drill_down_lists_agree_with_the_figures(
+    client, county_officer, worker_a, township_a, township_b, monkeypatch
+):
     from django.urls import reverse
 
     from cases.models import Person
     from reporting.indicators import PERSON_CONDITIONS, drill_down
+    from reporting.views.drill_down import DrillDownView
     from sunshine.access import SYSTEM
 
     call_command("seed_demo", "--persons", "300", "--seed", "5", stdout=io.StringIO())
@@ -333,21 +336,32 @@ def test_the_drill_down_lists_agree_with_the_figures(client, county_officer, wor
     # the page, for the county officer: the control rate of the county
     snapshot = IndicatorSnapshot.objects.get(date=day, region_id="520102", indicator="control_rate")
     client.force_login(county_officer)
-    response = client.get(reverse("reporting:drill_down", args=[snapshot.pk]))
-    counts = [count for _label, count, _persons, _sealed in response.context["lists"]]
+    url = reverse("reporting:drill_down", args=[snapshot.pk])
+    monkeypatch.setattr(DrillDownView, "per_page", 5)  # pages of 5, so that the county's lists take several
+    response = client.get(url)
+    counts = [count for _key, _label, count in response.context["tabs"]]
     # first the complement (未管控: current persons under no measure), then the numerator and the denominator
     assert counts == [snapshot.denominator - snapshot.numerator, snapshot.numerator, snapshot.denominator]
-    complement, counted = (
-        set(persons.values_list("pk", flat=True)) for _l, _c, persons, _s in response.context["lists"][:2]
-    )
-    assert complement and not complement & counted
+    assert response.context["chosen"] == "complement"
+
+    def listed(key):
+        """Every person of a list, page by page as the pager leads."""
+        pks, page = [], client.get(url, {"list": key})
+        while True:
+            pks += [person.pk for person in page.context["persons"]]
+            assert len(page.context["persons"]) <= 5
+            if not page.context["page_obj"].has_next():
+                return pks
+            assert f"list={key}" in page.content.decode()  # the pager keeps the list
+            page = client.get(url, {"list": key, "page": page.context["page_obj"].next_page_number()})
+
+    complement, counted, denominator = listed("complement"), listed("numerator"), listed("denominator")
+    assert complement and not set(complement) & set(counted)
+    assert sorted(complement + counted) == denominator and len(denominator) == snapshot.denominator > 10
     page = response.content.decode()
     assert "<h1>南明区 · 管控率 · 2014-06-30</h1>" in page and "未管控（现有吸毒人员中无措施者）" in page
     assert "control_rate" not in page
-    listed = {p.pk for _label, _count, persons, _sealed in response.context["lists"] for p in persons}
-    assert listed and all(
-        pk in set(Person.objects.visible_to(county_officer).values_list("pk", flat=True)) for pk in listed
-    )
+    assert set(denominator) <= set(Person.objects.visible_to(county_officer).values_list("pk", flat=True))
     client.force_login(worker_a)  # the county's figure is not a township worker's
     assert client.get(reverse("reporting:drill_down", args=[snapshot.pk])).status_code == 404
 

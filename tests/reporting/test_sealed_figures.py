@@ -63,7 +63,7 @@ def test_drill_downs_leave_sealed_persons_out_and_count_them(sealed_demo, client
     client.force_login(county_officer)
     response = client.get(reverse("reporting:drill_down", args=[snapshot.pk]))
     body = response.content.decode()
-    (_label, count, _persons, hidden), = response.context["lists"]  # fmt: skip
+    [(_key, _label, count)], hidden = response.context["tabs"], response.context["sealed"]
     assert count + hidden == snapshot.numerator and hidden > 0
     assert f"另有 {hidden} 名已封存人员" in body
     for person in Person.objects.filter(sealed=True, township__parent_id="520102"):

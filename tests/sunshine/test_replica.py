@@ -122,7 +122,7 @@ def test_report_pages_read_the_replica_and_everything_else_the_primary(
     assert (tile.snapshot.numerator, tile.snapshot.denominator) == (2, 3)
     with queries() as drill_down:
         response = client.get(reverse("reporting:drill_down", args=[county_figures["control_rate"].pk]))
-    assert [count for _label, count, _persons, _sealed in response.context["lists"]] == [1, 2, 3]
+    assert [count for _key, _label, count in response.context["tabs"]] == [1, 2, 3]
     for page in (dashboard, drill_down):
         # the primary: the session and the account (read before the view), the session saved (idle expiry)
         assert tables(page["default"]) == {"django_session", "sunshine_user"} and len(page["default"]) == 5
@@ -187,7 +187,7 @@ def test_a_replica_that_does_not_answer_sends_report_pages_to_the_primary(client
     finally:
         replica.close()
         replica.settings_dict["PORT"] = port
-    assert [count for _label, count, _persons, _sealed in response.context["lists"]] == [1, 2, 3]
+    assert [count for _key, _label, count in response.context["tabs"]] == [1, 2, 3]
     assert facts([query["sql"] for query in primary.captured_queries])
 
 
@@ -196,7 +196,7 @@ def new_person(name: str, township) -> dict:
 
 
 def names(response) -> set[str]:
-    return {person.name for _label, _count, persons, _sealed in response.context["lists"] for person in persons}
+    return {person.name for person in response.context["persons"]}
 
 
 def facts(statements: list[str]) -> bool:
