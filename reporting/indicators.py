@@ -36,6 +36,7 @@ A rate's value is numerator / denominator; a zero denominator is no data (None),
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -52,7 +53,7 @@ from sunshine.access import SYSTEM
 from sunshine.dates import add_years
 from sunshine.db_router import read_alias
 from sunshine.models import Region
-from sunshine.regions import RegionCode, within
+from sunshine.regions import Level, RegionCode, within
 
 COUNTS = (
     "registered",
@@ -356,6 +357,23 @@ def _in_region(condition: str | None) -> str:
     return "1" if condition is None else f"CASE WHEN {condition} THEN 1 ELSE 0 END"
 
 
+def _read_narrowed(sql: str, params: dict, region_code: str) -> list[tuple]:
+    """The rows of a facts statement narrowed to ``region_code``, from the reading database. A prefecture or the
+    province holds tens of thousands of persons, but the planner cannot tell how many distinct ids the ``persons``
+    CTE holds (it takes 200) and looks each one's records up in turn; there it is told to hash-join instead (a
+    prefecture's lists at 120,000 persons: 1.0 s -> 0.55 s). A county's few thousand are faster looked up."""
+    alias = read_alias()
+    hashed = connections[alias].vendor == "postgresql" and RegionCode(region_code).level in (
+        Level.PROVINCE,
+        Level.PREFECTURE,
+    )
+    with transaction.atomic(using=alias) if hashed else nullcontext(), connections[alias].cursor() as cursor:
+        if hashed:
+            cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def drill_down(*, day: dt.date, region_code: str, indicator: str, viewer) -> tuple[list[int], list[int] | None]:
     """The ids of the persons behind a figure's numerator and denominator (None for a count), as ``viewer``
     sees them: the same facts and conditions as the figure, so for a viewer who sees the whole region the
@@ -367,9 +385,7 @@ def drill_down(*, day: dt.date, region_code: str, indicator: str, viewer) -> tup
         f"WHERE township LIKE %(prefix)s AND ({numerator} OR {denominator or numerator}) ORDER BY id"
     )
     sql, params = _facts_statement(day, Person.objects.visible_to(viewer), tail, region_code, viewer)
-    with connections[read_alias()].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _read_narrowed(sql, params, region_code)
     counted = [pk for pk, in_numerator, _ in rows if in_numerator]
     return counted, None if denominator is None else [pk for pk, _, in_denominator in rows if in_denominator]
 
@@ -383,9 +399,8 @@ def drill_down_sealed(*, day: dt.date, region_code: str, indicator: str, viewer)
         "WHERE township LIKE %(prefix)s"
     )
     sql, params = _facts_statement(day, Person.objects.sealed_from(viewer), tail, region_code, viewer)
-    with connections[read_alias()].cursor() as cursor:
-        cursor.execute(sql, params)
-        counted, in_denominator = (int(value or 0) for value in cursor.fetchone())
+    [row] = _read_narrowed(sql, params, region_code)
+    counted, in_denominator = (int(value or 0) for value in row)
     return counted, None if denominator is None else in_denominator
 
 
