@@ -180,14 +180,14 @@ def range_figures(days: Iterable[dt.date]) -> Iterator[tuple[dt.date, dict]]:
     if not dates.days:
         return
     _choices()  # the configured choices are checked as region_figures checks them
-    regions = list(Region.objects.values_list("code", "is_urban", "parent_id"))
-    codes = [code for code, _urban, _parent in regions]
-    index = {code: row for row, code in enumerate(codes)}
     outside = connection.in_atomic_block
     with transaction.atomic(), _collector_paused():
         if connection.vendor == "postgresql" and not outside:
             with connection.cursor() as cursor:  # the reads below see one state of the database, as one statement
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        regions = list(Region.objects.values_list("code", "is_urban", "parent_id"))
+        codes = [code for code, _urban, _parent in regions]
+        index = {code: row for row, code in enumerate(codes)}
         urban = np.array([is_urban for _code, is_urban, _parent in regions], dtype=bool)
         own = np.concatenate([_person_sums(dates, index, urban), _base_sums(dates, index)], axis=1)
     # every region's sums: those of the persons and bases it holds itself and of every region within it

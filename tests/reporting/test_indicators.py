@@ -272,6 +272,7 @@ def test_a_range_computes_the_month_ends_within_it_and_never_a_day_to_come(towns
         ["--date", tomorrow],
         ["--from", "2026-01-01", "--to", tomorrow],
         ["--from", "2012-02-01", "--to", "2012-01-01"],
+        ["--from", "2012-03-01", "--to", "2012-03-30"],  # no month end within
     ):
         with pytest.raises(CommandError):
             call_command("compute_indicators", *arguments, stdout=io.StringIO())

@@ -33,11 +33,14 @@ class Command(BaseCommand):
         days = (
             [day for day in month_ends(start, end) if day <= end] if start else [date or today - dt.timedelta(days=1)]
         )
+        if not days:
+            raise CommandError("No month end lies between --from and --to.")
         began = last = time.perf_counter()
         # one date: the nightly statement; several: their figures in one pass, then stored date by date
         stored = snapshots_compute_range(days) if start else [(days[0], snapshots_compute(day=days[0]))]
         for day, rows in stored:
             now = time.perf_counter()
+            # (a range computes every date's figures before storing the first: its line holds that time)
             self.stdout.write(f"{day.isoformat()}: {rows} snapshots in {now - last:.2f} s")
             last = now
         if start:
