@@ -38,10 +38,16 @@ def test_county_officer_dashboard_to_a_townships_drill_down(page, live_server, c
     assert row.locator("td").nth(1).inner_text().startswith("50.0%")  # control rate: 1 of 2
     row.locator("td").nth(1).locator("a").click()
     page.wait_for_url("**/reporting/figures/*/persons/")
-    # the complement a reviewer wants first (未管控: current but not under a measure), then numerator, denominator
-    complement, numerator, denominator = page.locator("section.card").all()
-    assert numerator.locator(".count").inner_text() == "1" and numerator.get_by_text("张阳光").is_visible()
-    assert denominator.locator(".count").inner_text() == "2" and denominator.get_by_text("李明").is_visible()
-    assert complement.locator(".count").inner_text() == "1" and complement.get_by_text("李明").is_visible()
-    assert complement.get_by_text("张阳光").count() == 0
+    # the complement a reviewer wants first (未管控: current but not under a measure), then numerator, denominator:
+    # one list at a time, each tab with its count
+    tabs = page.locator("nav.tabs a")
+    assert [tab.locator(".count").inner_text() for tab in tabs.all()] == ["1", "1", "2"]
+    listed = page.locator("section.card")
+    assert listed.get_by_text("李明").is_visible() and listed.get_by_text("张阳光").count() == 0
+    tabs.nth(1).click()
+    page.wait_for_url("**/persons/?list=numerator")
+    assert listed.get_by_text("张阳光").is_visible() and listed.get_by_text("李明").count() == 0
+    tabs.nth(2).click()
+    page.wait_for_url("**/persons/?list=denominator")
+    assert listed.get_by_text("张阳光").is_visible() and listed.get_by_text("李明").is_visible()
     assert errors == []
