@@ -8,8 +8,9 @@ D ≥ x, which begin at the index ``first(x)`` (the number of dates before x); a
 on the indexes first(a) .. first(b) - 1. A test keeps the two computations equal for every region and date of a
 varied population (tests/reporting/test_indicator_range.py).
 
-Persons are read through the system-wide ``counted_by`` scope, as ``region_figures`` reads them, and their records
-through the same scope; on PostgreSQL the reads share one snapshot (REPEATABLE READ), as one statement would.
+Persons are read through the system-wide ``counted_by`` scope, as ``region_figures`` reads them. Their records are
+read table by table and matched to them in the arrays: a record of a person not read counts nowhere (``_Rows.of``).
+On PostgreSQL the reads share one snapshot (REPEATABLE READ), as one statement would.
 """
 
 import datetime as dt
