@@ -8,7 +8,7 @@ Pages past the bound still open: each counts from its own start.
 
 import contextlib
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
@@ -23,10 +23,18 @@ class BoundedPaginator(Paginator):
 
     bound = BOUND
     start = 0  # the first row of the page asked for (set by ``page`` before anything counts)
+    farthest = 2**40  # no list has this many rows; past it a row number would overflow the database's OFFSET
 
     def page(self, number):
         with contextlib.suppress(TypeError, ValueError):  # not a number: validate_number refuses it
-            self.start = (max(int(number), 1) - 1) * self.per_page
+            start = (max(int(number), 1) - 1) * self.per_page
+            if start > self.farthest:
+                raise EmptyPage(self.error_messages["no_results"])
+            if start != self.start:
+                # counted before (``num_pages`` for "last"): count again from this page's first row
+                self.start = start
+                for counted in ("count", "num_pages"):
+                    self.__dict__.pop(counted, None)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page

@@ -65,3 +65,19 @@ def test_the_person_list_and_search_say_more_than_the_bound(client, county_offic
     assert "30+ 条" in page and "王00" in page and "李某" not in page
     page = client.get(url, {"q": "王", "page": 2}).content.decode()
     assert "共 40 条" in page and "王39" in page
+
+
+def test_a_page_number_past_any_list_is_not_found_and_last_counts_from_its_own_page(
+    client, county_officer, township_a, bound
+):
+    for _ in range(13):
+        PersonFactory(township=township_a)
+    client.force_login(county_officer)
+    url = reverse("api:person-list")
+    for page in ("99999999999999999999", "3000000000000"):  # an OFFSET the database could not hold, and a large one
+        assert client.get(url, {"page": page}).status_code == 404
+    assert client.get(reverse("cases:person_list"), {"page": "99999999999999999999"}).status_code == 404
+    # "last" is found from a count that stops at the bound (6 rows: page 3), then counted again from page 3's row 5:
+    # 9+ rows, more to come (it was "6 rows, exact", with no next page, counted from the first row)
+    last = client.get(url, {"page": "last"}).json()
+    assert (last["count"], last["count_exact"], len(last["results"])) == (9, False, 2) and last["next"]
