@@ -103,7 +103,8 @@ for database in DATABASES.values():
     if database["ENGINE"].endswith("postgresql"):
         # No JIT compilation: the planner's costs for correlated subqueries (the work list's last test, whereabouts)
         # run past jit_above_cost, and compiling took 2.3 of a 2.6 s statement that runs in 0.25 s (issue 17).
-        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()  # after any set by the URL
 DATABASE_ROUTERS = ["sunshine.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
