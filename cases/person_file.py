@@ -187,10 +187,8 @@ def _scheduled_work(*, user: User, today: dt.date, region=None) -> list[QuerySet
     )
     parts = []
     for activity, model in ((ScheduledActivity.URINE_TEST, UrineTest), (ScheduledActivity.VISIT, Visit)):
-        last = model.objects.visible_to(user).filter(
-            person_id=OuterRef("person_id"), **{f"{model.date_field}__lte": today}
-        )
-        last = Subquery(last.order_by(f"-{model.date_field}").values(model.date_field)[:1])
+        # the person's last test or visit (the measure row is scoped: so are its person's records)
+        last = _latest(model, model.date_field, today)
         counted_from = Greatest(Coalesce(last, F("started_on")), F("started_on"))
         # The interval of the measure's year; NULL where no rule sets one (then nothing is due).
         interval = Case(
