@@ -4,6 +4,7 @@ exports and the API read these rows; nothing recounts."""
 import datetime as dt
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -29,20 +30,49 @@ def snapshots_compute(*, day: dt.date, between_regions=None) -> int:
 def snapshots_compute_range(days) -> Iterator[tuple[dt.date, int]]:
     """The snapshots of each of ``days``, their figures computed in one pass (``indicator_range``), then stored
     date by date, each date in its own transaction as ``snapshots_compute`` stores one: (day, rows) as each is
-    stored."""
-    for day, figures in range_figures(days):
-        with transaction.atomic():
-            _lock_date(day)
-            rows = _store(day, figures)
-        yield day, rows
+    stored.
+
+    Every date of the range is locked before the records are read and stays locked until it is stored: a nightly
+    run of one of these dates either stores first (and the range reads after it) or waits for the range, then
+    reads and stores its own newer figures. Figures read before a run's are never stored over them.
+    """
+    days = sorted(set(days))
+    with _dates_locked(days):
+        for day, figures in range_figures(days):
+            with transaction.atomic():
+                rows = _store(day, figures)
+            yield day, rows
 
 
 def _lock_date(day: dt.date) -> None:
-    """On PostgreSQL, hold a transaction-level advisory lock on the date: a backfill started while the nightly
-    task writes that date waits for it instead of failing on the unique key."""
+    """On PostgreSQL, hold a transaction-level advisory lock on the date, taken before the records are read: a
+    second run of that date (the nightly task, a backfill) waits for the first to commit instead of failing on
+    the unique key, then reads what the first read and more."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SNAPSHOT_LOCK, day.toordinal()])
+
+
+@contextmanager
+def _dates_locked(days: list[dt.date]):
+    """On PostgreSQL, hold ``_lock_date``'s locks of all ``days`` across several transactions (session-level
+    advisory locks: a transaction-level one would end with the reads' transaction, before the first date is
+    stored). They conflict with the transaction-level ones of ``snapshots_compute``. Taken in date order, so
+    two overlapping ranges cannot deadlock (a nightly run takes a single lock)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    taken = []
+    try:
+        with connection.cursor() as cursor:
+            for day in days:
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [SNAPSHOT_LOCK, day.toordinal()])
+                taken.append(day)
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for day in taken:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SNAPSHOT_LOCK, day.toordinal()])
 
 
 def _store(day: dt.date, figures: dict, between_regions=None) -> int:

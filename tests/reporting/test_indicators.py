@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -12,6 +13,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from cases.models import DrugUseFinding, StatusEvent, Transfer, UrineTest
+from reporting import snapshots
 from reporting.indicator_range import range_figures
 from reporting.indicators import CODES, abstinence_cutoff, ranks, region_figures
 from reporting.models import IndicatorSnapshot
@@ -221,6 +223,59 @@ def test_two_runs_of_one_date_at_once_take_turns(township_a):
     second.join(30)
     assert errors == []
     assert IndicatorSnapshot.objects.filter(date=day).count() == Region.objects.count() * len(CODES)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's (CI runs it)")
+@pytest.mark.django_db(transaction=True)
+def test_a_backfill_never_stores_figures_older_than_a_nightly_runs(township_a, monkeypatch):
+    """A backfill reads every date's records first and stores them after: a nightly run of one of its dates in
+    between either waits for it or is read by it, never written over with figures read before it."""
+    PersonFactory(township=township_a, registered_on=D(2010, 1, 1))
+    days, errors = [D(2012, 11, 30), D(2012, 12, 31)], []
+    read, release = threading.Event(), threading.Event()
+    computed = snapshots.range_figures
+
+    def read_then_held(dates):  # the backfill stops once its figures are read, before it stores any
+        for day, figures_of_day in computed(dates):
+            if not read.is_set():
+                read.set()
+                release.wait(30)
+            yield day, figures_of_day
+
+    monkeypatch.setattr(snapshots, "range_figures", read_then_held)
+
+    def run(compute):
+        try:
+            compute()
+        except Exception as error:  # collected for the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    backfill = threading.Thread(target=run, args=[lambda: list(snapshots.snapshots_compute_range(days))])
+    backfill.start()
+    assert read.wait(30)
+    PersonFactory(township=township_a, registered_on=D(2011, 1, 1))  # committed after the backfill read
+    nightly = threading.Thread(target=run, args=[lambda: snapshots.snapshots_compute(day=days[-1])])
+    nightly.start()
+    _until_done_or_waiting_for_a_lock(nightly)  # stored already, or queued behind the backfill's locks
+    release.set()
+    backfill.join(30)
+    nightly.join(30)
+    assert errors == []
+    registered = IndicatorSnapshot.objects.filter(region_id=township_a.code, indicator="registered")
+    assert dict(registered.values_list("date", "numerator")) == {days[0]: 1, days[1]: 2}  # the nightly's 2 stays
+
+
+def _until_done_or_waiting_for_a_lock(thread, seconds=30) -> None:
+    """Wait until ``thread`` ends or some connection waits for an advisory lock."""
+    deadline = time.monotonic() + seconds
+    while thread.is_alive() and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
 
 
 def test_a_rerun_updates_changed_figures_and_drops_vanished_ones(township_a):
