@@ -15,10 +15,10 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from sunshine.access import may
 from sunshine.audit import audit_event, probe_alerts
 from sunshine.choices import Role
-from sunshine.models import AuditEntry, Region
+from sunshine.models import AuditEntry
 from sunshine.pagination import BoundedPaginator
 from sunshine.pdf import render_pdf
-from sunshine.views import ServiceFormView
+from sunshine.views import ServiceFormView, chosen_region
 
 from . import services
 from .choices import TestResult, TransferStatus
@@ -61,7 +61,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if user.role == Role.DEPARTMENT_STAFF:
             # Department staff hold no caseload: their home is their department's own work.
             return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
-        region = self.chosen_region()
+        region = chosen_region(user, self.request.GET.get("region"))  # None: the whole scope
         # One statement computes and orders every row (a few columns each; an office's list is a few thousand):
         # counting them in a second statement would compute them all again.
         rows = list(work_rows(user=user, today=today, region=region))
@@ -91,16 +91,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "sections": sections,
             "probe_alerts": probe_alerts(user=user, since=today - dt.timedelta(days=30)),
         }
-
-    def chosen_region(self) -> Region | None:
-        """The region asked for (``?region=``): one within the user's own (404 otherwise); None for the whole scope."""
-        code = self.request.GET.get("region")
-        if not code:
-            return None
-        region = Region.objects.filter(code=code).first()
-        if region is None or not self.request.user.reaches(region):
-            raise Http404("No such region in your scope.")
-        return region
 
 
 class PersonListView(LoginRequiredMixin, ListView):

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from reporting.dashboards import dashboard_region
 from sunshine.models import Region, User
+from sunshine.views import chosen_region
 
 from .models import OutcomeReport
 from .services import LEVELS
@@ -29,8 +29,8 @@ KEYS = {
 
 def outcome_region(*, user: User, code: str | None) -> Region | None:
     """The region asked for (the user's own by default) if it is theirs or below it and outcomes are kept for
-    its level; otherwise None (the caller answers 404)."""
-    region = dashboard_region(user, code)
+    its level; otherwise None (the caller answers 404). A region out of reach is not found (``chosen_region``)."""
+    region = chosen_region(user, code, default=user.region)
     return region if region is not None and region.level in LEVELS else None
 
 

@@ -19,7 +19,7 @@ class OfficeRegionMixin(LoginRequiredMixin):
         user = self.request.user
         if user.role not in OFFICES:
             raise PermissionDenied
-        region = outcome_region(user=user, code=self.request.GET.get("region", "").strip())
+        region = outcome_region(user=user, code=self.request.GET.get("region"))
         if region is None:
             raise Http404
         return region, outcome_report(user=user, region=region)

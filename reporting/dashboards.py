@@ -57,15 +57,6 @@ class Dashboard:
     sealed: dict = field(default_factory=dict)  # {region code: persons sealed now}, the region and those below
 
 
-def dashboard_region(user: User, code: str | None) -> Region | None:
-    """The region a dashboard shows: the user's own, or one below it they asked for (None if out of reach)."""
-    if not code:
-        return user.region
-    if not user.reaches(code):
-        return None
-    return Region.objects.filter(code=code).first()
-
-
 def dashboard(*, user: User, region: Region, rank_by: str = "control_rate") -> Dashboard:
     snapshots = IndicatorSnapshot.objects.visible_to(user)
     as_of = snapshots.filter(region=region).aggregate(latest=Max("date"))["latest"]

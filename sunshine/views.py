@@ -33,7 +33,7 @@ from .db_router import pin_to_primary
 from .filters import AuditEntryFilter
 from .forms import StaffForm, TokenForm
 from .jobs import broker_available, progress_context
-from .models import ApiToken, AuditEntry, Job, User, WorkerHeartbeat
+from .models import ApiToken, AuditEntry, Job, Region, User, WorkerHeartbeat
 from .once import FIELD_NAME as ONE_TIME_FIELD
 from .once import create_once, parse_key
 from .pagination import BoundedPaginator
@@ -60,6 +60,19 @@ def add_service_errors(form, error: ValidationError) -> None:
         return
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
+
+
+def chosen_region(user: User, code: str | None, *, default: Region | None = None) -> Region | None:
+    """The region a page was asked for (``?region=``): one within the user's own region, itself included, or
+    ``default`` when none is asked for. Any other code is not found (404): out of reach and no such region
+    answer alike."""
+    code = (code or "").strip()
+    if not code:
+        return default
+    region = Region.objects.filter(code=code).first() if user.reaches(code) else None
+    if region is None:
+        raise Http404("No such region in your scope.")
+    return region
 
 
 class ServiceFormView(LoginRequiredMixin, FormView):

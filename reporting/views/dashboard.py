@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from sunshine.access import may
+from sunshine.views import chosen_region
 
-from ..dashboards import MAP_RATES, dashboard, dashboard_region
+from ..dashboards import MAP_RATES, dashboard
 from ..indicators import LABELS, RATES
 from ..models import IndicatorSnapshot
 
@@ -24,8 +25,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         if not may(user, "report", IndicatorSnapshot):
             raise PermissionDenied
-        region = dashboard_region(user, self.request.GET.get("region", "").strip())
-        if region is None:
+        region = chosen_region(user, self.request.GET.get("region"), default=user.region)
+        if region is None:  # an account without a region
             raise Http404
         rank_by = self.request.GET.get("rank", "control_rate")
         board = dashboard(user=user, region=region, rank_by=rank_by if rank_by in RATES else "control_rate")

@@ -3,10 +3,12 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.http import Http404
 
 from sunshine.choices import Level
 from sunshine.models import Region
 from sunshine.regions import RegionCode
+from sunshine.views import chosen_region
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,17 @@ def test_a_region_answers_in_the_codes_words():
     assert Region.objects.get(code="52").county is None
     assert all(region.is_township == (region.level == Level.TOWNSHIP) for region in Region.objects.all())
     assert set(Region.objects.within("520102")) == set(Region.objects.within(county))
+
+
+def test_a_chosen_region_is_the_users_own_or_below_it_and_any_other_is_not_found(county_officer, sysadmin, township_a):
+    """The one answer to ``?region=`` of the work list, the dashboards and the outcomes."""
+    own = Region.objects.get(code=county_officer.region_id)
+    assert chosen_region(county_officer, None) is None  # the work list: no region asked, the whole scope
+    assert chosen_region(county_officer, "", default=own) == own  # a dashboard: the user's own
+    assert chosen_region(county_officer, " 520102 ") == own
+    assert chosen_region(county_officer, township_a.code) == township_a
+    for code in ("520103", "520103001", "5201", "52", "520102999", "abc"):  # a sibling, above, missing, not a code
+        with pytest.raises(Http404):
+            chosen_region(county_officer, code)
+    with pytest.raises(Http404):
+        chosen_region(sysadmin, township_a.code)  # no region, reaches none
