@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -211,11 +211,11 @@ def _latest_whereabouts(*, user: User, today: dt.date) -> Subquery:
 
 def _planned_end() -> Case:
     """``Measure.planned_end`` of a community measure in SQL: community detox runs 3 years, community rehabilitation
-    its term (3 years when none is set)."""
+    its term (3 years when none is set; a term of 0 months is none, as ``term_months or ...`` reads it there)."""
     term = Value(12 * COMMUNITY_TERM_YEARS)
     months = Case(
         When(kind=MeasureKind.COMMUNITY_DETOX, then=term),
-        default=Coalesce(F("term_months"), term, output_field=IntegerField()),
+        default=Coalesce(NullIf(F("term_months"), Value(0)), term, output_field=IntegerField()),
         output_field=IntegerField(),
     )
     return AddMonths(F("started_on"), months)

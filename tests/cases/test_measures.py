@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cases.models import Alert, Measure
+from cases.person_file import _planned_end
 from cases.services import (
     measure_close,
     measure_escalate,
@@ -239,3 +240,21 @@ def test_a_stale_close_form_is_refused_with_the_other_save_on_its_field(client, 
     measure.refresh_from_db()
     assert measure.ended_on is None
     assert response.context["form"]["version"].value() == measure.version  # saving again is a decision in sight
+
+
+@pytest.mark.parametrize("started_on", [D(2011, 6, 10), D(2024, 1, 31), D(2024, 2, 29), D(2023, 3, 31)])
+def test_it_gives_the_work_list_the_planned_end_the_measure_gives(person_a, started_on):
+    """The work list's expiry (``_planned_end``, in SQL) is ``Measure.planned_end``: month ends fall back to the
+    shorter month's last day, a detox measure runs 3 years whatever its term, a rehabilitation measure its term or
+    3 years without one."""
+    terms = {"community_detox": [None, 12], "community_rehab": [None, 0, 1, 11, 13, 24, 36]}
+    measures = [
+        MeasureFactory(person=person_a, kind=kind, started_on=started_on, term_months=term)
+        for kind, kind_terms in terms.items()
+        for term in kind_terms
+    ]
+    in_sql = dict(Measure.objects.filter(person=person_a).annotate(end=_planned_end()).values_list("pk", "end"))
+    assert {m.pk: in_sql[m.pk] for m in measures} == {m.pk: m.planned_end for m in measures}
+    if started_on == D(2024, 1, 31):
+        rehab = {m.term_months: m.planned_end for m in measures if m.kind == "community_rehab"}
+        assert (rehab[1], rehab[13], rehab[None]) == (D(2024, 2, 29), D(2025, 2, 28), D(2027, 1, 31))
