@@ -71,6 +71,14 @@ from .sheets import (
 CHUNK = 2000  # ids per IN (...) list
 ERRORS_KEPT = 5000  # errors kept in a job's result (the command prints them all)
 ACTIONS = ("create", "update", "unchanged")
+# An import refreshes the planner's statistics (ANALYZE) only when it creates at least this many rows. A load that
+# size can be most of a table: a county's first ledger (10,000 persons bring some 230,000 records) into tables the
+# planner still takes for nearly empty is planned as such until autovacuum's next round (issue 17: nested loops over
+# millions of rows). Below it a stale estimate costs little: any plan over a thousand rows is fast, and autovacuum
+# analyzes a table by itself once 50 rows + 10% of it have changed. ANALYZE, whatever the import's size, reads a
+# sample of up to 30,000 rows (300 x default_statistics_target) of every table it names, the audit log included:
+# after each township's import of a few rows, at province scale, time spent for nothing.
+BULK_LOAD_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -673,8 +681,8 @@ def roster_import(
         meter.finish()
         return report
     report.cid = _write(plans, ctx, meter, file_name)
-    if any(item.action == "create" for planned in plans.values() for item in planned):  # a bulk load
-        analyze(Person, AuditEntry, *(sheet.model for sheet, planned in plans.items() if planned))
+    if report.totals()["create"] >= BULK_LOAD_ROWS:  # a bulk load: the tables it added rows to, and their audit
+        analyze(AuditEntry, *(sheet.model for sheet, planned in plans.items() if report.counts[sheet.name]["create"]))
     report.imported = True
     meter.finish()
     return report
