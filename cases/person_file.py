@@ -169,8 +169,8 @@ def _transfers(person: Person, user) -> list[Entry]:
     ]
 
 
-@register_work_source(**dict(ScheduledActivity.choices))
-def _scheduled_work(*, user: User, today: dt.date, region=None) -> list[QuerySet]:
+@register_work_source(reads=(Measure, UrineTest, Visit, StatusEvent), **dict(ScheduledActivity.choices))
+def _scheduled_work(*, user: User, today: dt.date, region=None, persons=None) -> list[QuerySet]:
     """Urine tests and visits by the schedule of each active community measure's current year, counted from the
     later of its start and the last test or visit; none while the person is away (detained, imprisoned, lost)."""
     rules = schedule_rules()
@@ -179,7 +179,7 @@ def _scheduled_work(*, user: User, today: dt.date, region=None) -> list[QuerySet
     # before the date whose n-th anniversary is ``today``.
     year_from = {year: latest_start_for_years(today, year - 1) for year in range(last_year, 1, -1)}  # latest first
     measures = (
-        scoped(Measure, user=user, region=region)
+        scoped(Measure, user=user, region=region, persons=persons)
         .community()
         .active_on(today)
         .annotate(whereabouts=Coalesce(_latest_whereabouts(user=user, today=today), Value("")))
@@ -222,13 +222,14 @@ def _planned_end() -> Case:
 
 
 @register_work_source(
+    reads=(Measure,),
     report=gettext_lazy("15-day report"),
     expiry=gettext_lazy("Measure expires"),
     discharge_notice=gettext_lazy("Discharge notice"),
 )
-def _measure_work(*, user: User, today: dt.date, region=None) -> list[QuerySet]:
+def _measure_work(*, user: User, today: dt.date, region=None, persons=None) -> list[QuerySet]:
     """15-day reports awaited, measures about to expire, discharge notices owed."""
-    measures = scoped(Measure, user=user, region=region).community()
+    measures = scoped(Measure, user=user, region=region, persons=persons).community()
     unreported = measures.filter(reported_on__isnull=True, ended_on__isnull=True, ordered_on__isnull=False)
     owed = measures.filter(
         end_reason=EndReason.COMPLETED,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Expression, F, Prefetch, Q, QuerySet, Value
+from django.db.models.signals import post_delete, post_save
 
 from sunshine.access import may
 from sunshine.choices import Level
@@ -13,7 +14,19 @@ from sunshine.models import Region, User
 from sunshine.regions import RegionCode
 
 from .choices import MeasureKind, ScheduledActivity
-from .models import HEALTH_READERS, Absence, Leave, Measure, Person, ScheduleRule, UrineTest, Visit
+from .models import (
+    HEALTH_READERS,
+    Absence,
+    Leave,
+    Measure,
+    Person,
+    ScheduleRule,
+    Sealing,
+    UrineTest,
+    Visit,
+    WorkDue,
+    WorkListDay,
+)
 from .pathway import pathway_stages
 
 # Any trailing part of an ID number: digits, possibly ending in the check character X (typed x or X), as
@@ -66,13 +79,32 @@ _work_labels: dict[str, str] = {}
 WORK_ROW = ("item_due", "item_name", "item_person", "item_kind")  # the columns, in the list's order
 
 
-def register_work_source(**labels: str) -> Callable[[WorkSource], WorkSource]:
-    """Apps above ``cases`` (placement follow-ups) add their due items to the work list: a source and the label
-    of each kind of item it gives (``@register_work_source(report=_("15-day report"))``)."""
+def _input_changed(sender, instance, **kwargs) -> None:
+    """A row a work source reads was saved or deleted: its person's stored items are computed again."""
+    from .services.work_list import work_list_changed  # (that service computes the list with this module)
+
+    work_list_changed([instance.pk if sender is Person else instance.person_id])
+
+
+def _watch(*models) -> None:
+    """Keep the stored work list (``cases.services.work_list``) in step with writes to ``models``' rows."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(_input_changed, sender=model, dispatch_uid=f"work-list-{model._meta.label}")
+
+
+_watch(Person, Sealing)  # every source's: the name the list is ordered by, the sealing that hides a person
+
+
+def register_work_source(*, reads: tuple[type, ...], **labels: str) -> Callable[[WorkSource], WorkSource]:
+    """Apps above ``cases`` (placement follow-ups) add their due items to the work list: a source, the models it
+    reads (each with a ``person``) and the label of each kind of item it gives
+    (``@register_work_source(reads=(Measure,), report=_("15-day report"))``)."""
 
     def register(source: WorkSource) -> WorkSource:
         _work_sources.append(source)
         _work_labels.update(labels)
+        _watch(*reads)
         return source
 
     return register
@@ -89,10 +121,13 @@ def work_row(rows: QuerySet, *, kind: str, due: Expression, person: str = "perso
     )
 
 
-def scoped(model, *, user: User, region=None) -> QuerySet:
-    """``model``'s rows the user sees, narrowed to ``region`` (one of theirs) when given: where a source starts."""
+def scoped(model, *, user: User, region=None, persons=None) -> QuerySet:
+    """``model``'s rows the user sees, narrowed to ``region`` (one of theirs) and to the ids ``persons`` when given:
+    where a source starts."""
     rows = model.objects.visible_to(user)
-    return rows if region is None else rows.within(region)
+    if region is not None:
+        rows = rows.within(region)
+    return rows if persons is None else rows.filter(person_id__in=persons)
 
 
 WORK_HORIZON_DAYS = 7  # "due this week"
@@ -114,17 +149,30 @@ def schedule_rules() -> dict[tuple[str, int], int]:
     return {**DEFAULT_SCHEDULE, **configured}
 
 
-def work_rows(*, user: User, today: dt.date, region=None) -> QuerySet:
-    """The work list as rows of ``WORK_ROW``: what is overdue or due within a week in the user's scope (narrowed to
-    ``region``), the earliest due first, then by name: one statement, whatever the caseload. ``work_items`` reads
-    the persons of the rows given (a page of them)."""
+def live_work_rows(*, user, today: dt.date, region=None, persons=None) -> QuerySet:
+    """The work list computed now, as rows of ``WORK_ROW``: what is overdue or due within a week in the user's scope
+    (narrowed to ``region``, and to the ids ``persons``), the earliest due first, then by name: one statement,
+    whatever the caseload."""
     horizon = today + dt.timedelta(days=WORK_HORIZON_DAYS)
     parts = [
         part.filter(item_due__lte=horizon)
         for source in _work_sources
-        for part in source(user=user, today=today, region=region)
+        for part in source(user=user, today=today, region=region, persons=persons)
     ]
     return parts[0].union(*parts[1:], all=True).order_by(*WORK_ROW)
+
+
+def work_rows(*, user: User, today: dt.date, region=None) -> QuerySet | list:
+    """The work list of ``today`` in the user's scope (narrowed to ``region``) as rows of ``WORK_ROW``, to page:
+    the stored rows when they are that day's (a query that reads a page), else ``live_work_rows`` read at once
+    (counting them in a second statement would compute them all again). ``work_items`` reads the persons of the
+    rows given (a page of them)."""
+    if not WorkListDay.holds(today):
+        return list(live_work_rows(user=user, today=today, region=region))
+    rows = WorkDue.objects.visible_to(user)
+    if region is not None:
+        rows = rows.within(region)
+    return rows.order_by("due_on", "name", "person_id", "kind").values_list("due_on", "name", "person_id", "kind")
 
 
 def work_items(rows, *, user: User) -> list[WorkItem]:

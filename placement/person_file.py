@@ -42,11 +42,15 @@ def _placements(person, user) -> list[Entry]:
     return entries
 
 
-@register_work_source(placement_follow_up=gettext_lazy("Placement follow-up"))
-def _follow_ups(*, user, today: dt.date, region=None) -> list[QuerySet]:
+@register_work_source(reads=(Placement, FollowUp), placement_follow_up=gettext_lazy("Placement follow-up"))
+def _follow_ups(*, user, today: dt.date, region=None, persons=None) -> list[QuerySet]:
     """Dispersed placements are followed up every month, like visits: due a month after the last follow-up, or
     after the contract's start."""
-    placements = scoped(Placement, user=user, region=region).filter(mode=PlacementMode.DISPERSED).active_on(today)
+    placements = (
+        scoped(Placement, user=user, region=region, persons=persons)
+        .filter(mode=PlacementMode.DISPERSED)
+        .active_on(today)
+    )
     last = FollowUp.objects.visible_to(user).filter(placement_id=OuterRef("pk")).order_by("-visited_on")
     counted_from = Coalesce(Subquery(last.values("visited_on")[:1]), F("contract_start"))
     return [work_row(placements, kind="placement_follow_up", due=AddDays(counted_from, Value(FOLLOW_UP_DAYS)))]

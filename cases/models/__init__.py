@@ -14,6 +14,7 @@ from .records import (
 )
 from .sealing import LawfulQuery, Sealing
 from .transfers import Transfer
+from .work import WorkDue, WorkListDay
 
 __all__ = [
     "HEALTH_READERS",
@@ -32,4 +33,6 @@ __all__ = [
     "Transfer",
     "UrineTest",
     "Visit",
+    "WorkDue",
+    "WorkListDay",
 ]

@@ -52,6 +52,7 @@ from sunshine.validators import not_before_birth
 from ..id_numbers import birth_date_of, sex_of
 from ..models import Person
 from ..services.alerts import breach_alerts_refresh
+from ..services.work_list import work_list_changed
 from .bulk import insert_objects, insert_rows
 from .cells import CellError, spelling
 from .reader import RosterFileError, read_roster
@@ -628,6 +629,8 @@ def _write(plans: dict[Sheet, list[Planned]], ctx: Context, meter: Meter, file_n
                 raise PermissionDenied
             for id_number in sorted(ctx.breach_candidates):  # evaded or refused tests count towards a breach
                 breach_alerts_refresh(person=ctx.persons[id_number].instance, today=ctx.today)
+            # the bulk load bypasses save(): the stored work list hears of its persons here
+            work_list_changed(entry.instance.pk for entry in ctx.persons.values())
     finally:
         correlation_id.reset(token)
     return cid

@@ -4,11 +4,14 @@ office's region filter, and a home page whose query count does not grow with the
 import datetime as dt
 
 import pytest
+from django.db import DatabaseError
 from django.db.models import F, Value
 from django.urls import reverse
 
-from cases.models import Measure, StatusEvent, UrineTest, Visit
-from cases.selectors import work_items, work_list, work_rows
+from cases.models import Measure, Person, ScheduleRule, Sealing, StatusEvent, UrineTest, Visit, WorkDue, WorkListDay
+from cases.selectors import live_work_rows, work_items, work_list, work_rows
+from cases.services import work_list as work_store
+from cases.services.work_list import work_list_rebuild
 from cases.views import HomeView
 from placement.models import FollowUp, Placement
 from sunshine.dates import add_months, add_years, latest_start_for_years
@@ -160,9 +163,10 @@ def test_a_region_outside_the_scope_is_refused(client, county_officer, worker_a,
     assert _home(client, worker_a).context["regions"].count() == 0
 
 
+@pytest.mark.parametrize("stored", [False, True], ids=["live", "stored"])
 @pytest.mark.parametrize("user", ["worker_a", "county_officer"])
 def test_the_home_page_costs_the_same_queries_with_twice_the_items(
-    client, request, township_a, django_assert_max_num_queries, user
+    client, request, township_a, django_assert_max_num_queries, user, stored
 ):
     viewer, today = request.getfixturevalue(user), dt.date.today()
     started = today - dt.timedelta(days=100)
@@ -170,11 +174,13 @@ def test_the_home_page_costs_the_same_queries_with_twice_the_items(
     def add(n):
         for _ in range(n):
             _person(township_a, "某", {"ordered_on": started, "reported_on": started, "started_on": started})
+        if stored:
+            work_list_rebuild(today)
 
-    # session, user; schedule rules; the page's rows (one statement); its persons; pathway facts (measures, status
-    # events, enrolments, placements); an office's probe alerts and its lawful queries to decide; the user's region,
-    # open alerts, open transfers; the office's regions; session save (3). First less than a page (10 items), then
-    # more than two pages (80): a query per item shown would differ.
+    # session, user; the stored day; schedule rules and the page's rows (one statement; stored: their count and the
+    # page); its persons; pathway facts (measures, status events, enrolments, placements); an office's probe alerts
+    # and its lawful queries to decide; the user's region, open alerts, open transfers; the office's regions; session
+    # save (3). First less than a page (10 items), then more than two pages (80): a query per item shown would differ.
     client.force_login(viewer)
     add(5)
     with django_assert_max_num_queries(19) as first:
@@ -185,6 +191,7 @@ def test_the_home_page_costs_the_same_queries_with_twice_the_items(
         response = client.get(reverse("home"))
     assert len(second.captured_queries) == len(first.captured_queries)
     assert len(response.context["overdue"]) == 30 and response.context["page_obj"].paginator.count == 80
+    assert isinstance(response.context["page_obj"].paginator.object_list, list) is not stored
 
 
 @pytest.mark.parametrize(
@@ -202,3 +209,120 @@ def test_an_account_without_a_caseload_has_an_empty_list(client, sysadmin):
     client.force_login(sysadmin)
     response = client.get(reverse("home"))
     assert response.status_code == 200 and response.context["page_obj"].paginator.count == 0
+
+
+# The stored list (issue 17): the live list's rows, kept by every write -----------------------------------------------
+
+
+def _live(user, day, region=None):
+    return list(live_work_rows(user=user, today=day, region=region))
+
+
+def _stored(user, day, region=None):
+    rows = work_rows(user=user, today=day, region=region)
+    assert not isinstance(rows, list), "the stored rows of that day"
+    return list(rows)
+
+
+def test_the_stored_list_holds_the_live_lists_items(worker_a, county_officer, township_b, caseload):
+    assert not WorkListDay.holds(TODAY) and isinstance(work_rows(user=worker_a, today=TODAY), list)
+    assert work_list_rebuild(TODAY) == len(caseload["a"]) + len(caseload["b"])
+    assert _pages(work_rows(user=worker_a, today=TODAY), user=worker_a, per_page=5) == caseload["a"]
+    assert _stored(county_officer, TODAY) == _live(county_officer, TODAY)
+    assert (
+        _pages(work_rows(user=county_officer, today=TODAY, region=township_b), user=county_officer, per_page=4)
+        == (caseload["b"])
+    )
+    # another day's page is computed live
+    assert isinstance(work_rows(user=worker_a, today=TODAY + dt.timedelta(days=1)), list)
+
+
+def _change(row, **fields):
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def test_every_write_a_source_reads_keeps_the_stored_list(
+    county_officer, township_a, township_b, caseload, django_capture_on_commit_callbacks
+):
+    work_list_rebuild(TODAY)
+    first, released, placed, followed = (Person.objects.get(name=name) for name in ("甲", "戊", "癸", "子"))
+
+    def step(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert _stored(county_officer, TODAY) == _live(county_officer, TODAY)
+
+    before = _stored(county_officer, TODAY)
+    step(lambda: Visit.objects.create(person=first, visited_on=TODAY, kind="home"))  # the visit is done
+    step(lambda: UrineTest.objects.filter(person=first).order_by("tested_on").first().delete())  # due from the start
+    step(lambda: StatusEvent.objects.create(person=released, kind="lost", occurred_on=TODAY))  # nothing due while lost
+    step(lambda: _change(Measure.objects.get(person__name="己"), reported_on=TODAY))
+    step(lambda: FollowUp.objects.create(person=followed, placement=followed.placements.get(), visited_on=TODAY))
+    step(lambda: Placement.objects.filter(person=placed).delete())
+    step(lambda: _change(first, name="A"))  # first in the order of names
+    step(lambda: PersonFactory(township=township_b, name="寅").measures.create(
+        kind="community_detox", ordered_on=TODAY - dt.timedelta(days=20)))  # fmt: skip
+    after = _stored(county_officer, TODAY)
+    items = {(Person.objects.get(pk=person).name, kind, due) for due, _name, person, kind in after}
+    gone = {(Person.objects.get(pk=person).name, kind, due) for due, _name, person, kind in before} - items
+    assert sorted((name, kind) for name, kind, _due in gone) == [
+        ("A", "urine_test"),  # due again, from the start: 31 January
+        ("A", "visit"),
+        ("子", "placement_follow_up"),
+        ("己", "report"),
+        ("戊", "urine_test"),
+        ("戊", "visit"),
+        ("癸", "placement_follow_up"),
+    ]
+    assert ("A", "urine_test", D(2026, 1, 31)) in items and ("寅", "report", TODAY - dt.timedelta(days=5)) in items
+    assert WorkDue.objects.count() == len(after)
+
+
+def test_a_sealed_person_leaves_the_stored_list(county_officer, person_a, django_capture_on_commit_callbacks):
+    today = dt.date.today()
+    person_a.measures.create(kind="community_detox", ordered_on=today - dt.timedelta(days=20))
+    work_list_rebuild(today)
+    assert [row[2] for row in _stored(county_officer, today)] == [person_a.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        Sealing.objects.create(person=person_a, sealed_on=today, cause="decision", reason="test")
+        Person.objects.filter(pk=person_a.pk).update(sealed=True)
+    assert _stored(county_officer, today) == [] and not WorkDue.objects.exists()
+
+
+def test_a_changed_schedule_rule_rebuilds_the_list(county_officer, caseload, django_capture_on_commit_callbacks):
+    today = dt.date.today()
+    work_list_rebuild(TODAY)  # yesterday's list, as it were: the rule's rebuild stores today's
+    with django_capture_on_commit_callbacks(execute=True):
+        ScheduleRule.objects.create(activity="visit", measure_year=2, interval_days=15)
+    assert WorkListDay.holds(today) and _stored(county_officer, today) == _live(county_officer, today)
+
+
+def test_a_failed_refresh_drops_the_day_and_pages_compute_live(
+    county_officer, person_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    today = dt.date.today()
+    work_list_rebuild(today)
+
+    def fail(**kwargs):
+        raise DatabaseError("the connection was lost")
+
+    monkeypatch.setattr(work_store, "live_work_rows", fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        measure = person_a.measures.create(kind="community_detox", ordered_on=today - dt.timedelta(days=20))
+    assert Measure.objects.filter(pk=measure.pk).exists()  # the write stands
+    rows = work_rows(user=county_officer, today=today)
+    assert isinstance(rows, list) and [row[2] for row in rows] == [person_a.pk]
+
+
+def test_a_roster_import_keeps_the_stored_list(
+    county_officer, township_a, township_b, django_capture_on_commit_callbacks
+):
+    from .test_roster import roster, run
+
+    day = D(2013, 1, 1)
+    work_list_rebuild(day)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run(county_officer, roster(township_a.code, township_b.code), today=day).imported
+    assert _stored(county_officer, day) == _live(county_officer, day) != []

@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cases.models import Counselling, DrugUseFinding, HelpGroupMember, Measure, Person, UrineTest, Visit
+from cases.services.work_list import work_list_rebuild
 from demo.population import DEMO_PASSWORD, STAFF, Geography, ensure_staff, generate, identities
 from placement.models import FollowUp, Placement
 from sunshine.choices import Role
@@ -284,6 +285,9 @@ class Command(BaseCommand):
         if counts:
             analyze(*sink.written)  # the planner's statistics of the tables just filled
             self._summary(counts, time.perf_counter() - began)
+        # what the nightly task would have stored (the bulk load bypasses the writes that keep it)
+        items = work_list_rebuild(timezone.localdate())
+        self._progress(f"today's work list stored: {items:,} items")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only):")
         for username, (role, region, _department, full_name) in STAFF.items():
             self.stdout.write(f"  {username:22} {Role(role).label} {region or ''} {full_name}")
