@@ -2,9 +2,10 @@
 office's region filter, and a home page whose query count does not grow with the list."""
 
 import datetime as dt
+import threading
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Value
 from django.urls import reverse
 
@@ -326,3 +327,45 @@ def test_a_roster_import_keeps_the_stored_list(
     with django_capture_on_commit_callbacks(execute=True):
         assert run(county_officer, roster(township_a.code, township_b.code), today=day).imported
     assert _stored(county_officer, day) == _live(county_officer, day) != []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory locks are PostgreSQL's (CI runs it)")
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_waits_for_another_of_the_same_person(county_officer, person_a):
+    """A refresh that computed the person's items before a save must not store them after the save's own refresh."""
+    today = dt.date.today()
+    measure = person_a.measures.create(kind="community_detox", ordered_on=today - dt.timedelta(days=20))
+    work_list_rebuild(today)
+    holding, release, errors = threading.Event(), threading.Event(), []
+
+    def stale_refresh():  # computes the report as still awaited, then holds its transaction open
+        try:
+            with transaction.atomic():
+                work_store.work_list_refresh([person_a.pk])
+                holding.set()
+                release.wait(30)
+        except Exception as error:  # collected for the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def report():  # the report is recorded: its refresh, after the commit, must come last
+        try:
+            _change(Measure.objects.get(pk=measure.pk), reported_on=today)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=stale_refresh)
+    first.start()
+    assert holding.wait(30)
+    second = threading.Thread(target=report)
+    second.start()
+    second.join(2)
+    assert second.is_alive()  # its refresh waits for the person's lock
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert errors == [] and Measure.objects.get(pk=measure.pk).reported_on == today
+    assert _stored(county_officer, today) == _live(county_officer, today) == []
