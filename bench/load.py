@@ -120,6 +120,9 @@ def use_database(server, size: int, *, reuse: bool) -> None:
     """Point Django at sunshine_load_<size>, seeding it first unless ``reuse`` finds that population there."""
     from django.core.management import call_command
     from django.db import connection, connections
+    from django.utils import timezone
+
+    from cases.services.work_list import work_list_rebuild
 
     name = f"sunshine_load_{size}"
     connections.close_all()
@@ -133,6 +136,7 @@ def use_database(server, size: int, *, reuse: bool) -> None:
             cursor.execute("SELECT count(*) FROM cases_person")
             if cursor.fetchone()[0] == size:
                 call_command("migrate", verbosity=0)  # the code may have moved on since it was seeded
+                work_list_rebuild(timezone.localdate())  # as the nightly task does (seeded on another day, perhaps)
                 print(f"{name}: reused ({size:,} persons)", flush=True)
                 admin.close()
                 return

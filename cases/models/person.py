@@ -69,6 +69,9 @@ class Person(Versioned):
         indexes = [
             prefix_index("township", "person_township_prefix"),
             models.Index(fields=ordering, name="person_list_order"),
+            # a record joined to its person for the scope (the township, sealed or not) reads this, not the table
+            # (issue 17: counting the province's stored work list, 170 → 50 ms); PostgreSQL only
+            models.Index(fields=["id"], include=["township", "sealed"], name="person_scope"),
             # the search (cases.selectors.person_list): part of a name, the last digits of an ID number
             TrigramIndex(fields=["name"], name="person_name_trigram", opclasses=["gin_trgm_ops"]),
             TrigramIndex(fields=["id_number"], name="person_id_number_trigram", opclasses=["gin_trgm_ops"]),

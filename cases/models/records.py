@@ -283,6 +283,14 @@ class Alert(PersonRecord):
         verbose_name_plural = _("alerts")
         default_related_name = "alerts"
         constraints = [models.UniqueConstraint(fields=["person", "measure", "kind"], name="one_alert_per_breach")]
+        # the open alerts, newest first, on every home page (issue 17: a province's took 0.2 s to sort)
+        indexes = [
+            models.Index(
+                fields=["acknowledged_on", "-raised_on"],
+                condition=models.Q(acknowledged_on__isnull=True),
+                name="alert_open",
+            )
+        ]
 
     def __str__(self):
         return self.get_kind_display()
