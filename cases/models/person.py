@@ -1,6 +1,7 @@
 """Personal records of the community detox and rehabilitation pathway (DESIGN §3)."""
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,10 @@ class Person(Versioned):
             # a record joined to its person for the scope (the township, sealed or not) reads this, not the table
             # (issue 17: counting the province's stored work list, 170 → 50 ms); PostgreSQL only
             models.Index(fields=["id"], include=["township", "sealed"], name="person_scope"),
+            # the sealed persons of a region, counted on every dashboard ("and N sealed"): a few among many
+            models.Index(
+                fields=["township"], opclasses=["varchar_pattern_ops"], condition=Q(sealed=True), name="person_sealed"
+            ),
             # the search (cases.selectors.person_list): part of a name, the last digits of an ID number
             TrigramIndex(fields=["name"], name="person_name_trigram", opclasses=["gin_trgm_ops"]),
             TrigramIndex(fields=["id_number"], name="person_id_number_trigram", opclasses=["gin_trgm_ops"]),
