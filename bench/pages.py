@@ -24,7 +24,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ["REQUIRE_2FA"] = "0"
 
 
-def _median_ms(function, rounds: int) -> float:
+def median_ms(function, rounds: int) -> float:
     times = []
     for _ in range(rounds):
         began = time.perf_counter()
@@ -33,12 +33,8 @@ def _median_ms(function, rounds: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2026, 11, 30))
-    parser.add_argument("--only", default="", help="time only the pages whose name contains this (e.g. 'home')")
-    args = parser.parse_args()
+def setup() -> None:
+    """Django for a bench in process: the plain static storage (no collected manifest needed)."""
     import django
     from django.conf import settings
 
@@ -47,16 +43,34 @@ def main() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    from django.db import connection
+
+
+def signed_in(username: str):
+    """A test client signed in as ``username`` (after ``setup``)."""
     from django.test import Client
+
+    from sunshine.models import User
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2026, 11, 30))
+    parser.add_argument("--only", default="", help="time only the pages whose name contains this (e.g. 'home')")
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
 
     from reporting.indicators import drill_down, drill_down_sealed
     from reporting.models import IndicatorSnapshot
     from sunshine.models import User
 
     officer = User.objects.get(username="demo_province")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(officer)
+    client = signed_in("demo_province")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name, name_initials, right(id_number, 4) FROM cases_person ORDER BY id LIMIT 1 OFFSET 777"
@@ -76,8 +90,7 @@ def main() -> None:
         code: IndicatorSnapshot.objects.filter(region_id=code, indicator="control_rate").latest("date").pk
         for code in (county, prefecture)
     }
-    county_officer = Client(HTTP_HOST="localhost")  # the demo county's office (520102)
-    county_officer.force_login(User.objects.get(username="demo_county"))
+    county_officer = signed_in("demo_county")  # the demo county's office (520102)
     pages = {
         "home (work list)": "/",
         "home (work list), page 50": "/?page=50",
@@ -101,7 +114,7 @@ def main() -> None:
         if args.only not in page:
             continue
         assert browser.get(url).status_code == 200, url
-        took = _median_ms(lambda url=url, browser=browser: browser.get(url), args.rounds)
+        took = median_ms(lambda url=url, browser=browser: browser.get(url), args.rounds)
         print(f"{page:40} {took:7.0f} ms", flush=True)
     if args.only:
         return
@@ -115,7 +128,7 @@ def main() -> None:
 
             numerator, denominator = both()
             lengths = f"{len(numerator)} / {'-' if denominator is None else len(denominator)}"
-            took = _median_ms(both, args.rounds)
+            took = median_ms(both, args.rounds)
             print(f"drill_down + sealed, {code} {indicator:13} {took:7.0f} ms  ({lengths})", flush=True)
 
 

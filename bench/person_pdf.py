@@ -15,17 +15,12 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["REQUIRE_2FA"] = "0"
+from pages import setup, signed_in  # (and, as it is imported, the project on the path and its settings)
 
 
 def main() -> None:
@@ -34,15 +29,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300, help="choose the persons among this many (by id)")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from django.test import Client
+    setup()
     from django.urls import reverse
     from pypdf import PdfReader
 
@@ -51,8 +38,7 @@ def main() -> None:
     from sunshine.models import User
 
     officer = User.objects.get(username="demo_province")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(officer)
+    client = signed_in("demo_province")
     persons = Person.objects.visible_to(officer).order_by("pk")[: args.sample]
     by_length = sorted((len(timeline(person, user=officer)), person.pk) for person in persons)
     chosen = {"median": by_length[len(by_length) // 2], "longest": by_length[-1]}

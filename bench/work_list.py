@@ -10,26 +10,11 @@ active measure, each refreshed once); and the home page (the work list) through 
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunshine.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["REQUIRE_2FA"] = "0"
-
-
-def _median_ms(function, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+from pages import median_ms, setup, signed_in  # (and, as it is imported, the project on the path and its settings)
 
 
 def main() -> None:
@@ -38,27 +23,16 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=50)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test import Client
+    setup()
     from django.utils import timezone
 
     from cases.models import Measure, Person, WorkDue
     from cases.services.work_list import work_list_drop, work_list_rebuild, work_list_refresh
-    from sunshine.models import User
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     today = timezone.localdate()
     print(f"{Person.objects.count():,} persons; today {today}")
 
-    rebuild = _median_ms(lambda: work_list_rebuild(today), args.rounds)
+    rebuild = median_ms(lambda: work_list_rebuild(today), args.rounds)
     print(f"rebuild: {rebuild:8.0f} ms  ({WorkDue.objects.count():,} items)")
     active = list(Measure.objects.active_on(today).values_list("person_id", flat=True).distinct()[:5000])
     chosen = random.Random(1).sample(active, min(args.persons, len(active)))
@@ -74,18 +48,14 @@ def main() -> None:
 
     pages = [("province, page 1", "demo_province", ""), ("province, page 50", "demo_province", "?page=50"),
              ("county", "demo_county", "")]  # fmt: skip
-    clients = {}
-    for _label, username, _query in pages:
-        if username not in clients:
-            clients[username] = Client()
-            clients[username].force_login(User.objects.get(username=username))
+    clients = {username: signed_in(username) for _label, username, _query in pages}
 
     def time_pages() -> dict:
         figures = {}
         for label, username, query in pages:
             client = clients[username]
             client.get("/" + query)  # warm
-            figures[label] = _median_ms(lambda c=client, q=query: c.get("/" + q), args.rounds)
+            figures[label] = median_ms(lambda c=client, q=query: c.get("/" + q), args.rounds)
         return figures
 
     stored = time_pages()
