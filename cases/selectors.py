@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Expression, F, Prefetch, Q, QuerySet, Value
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from sunshine.access import may
 from sunshine.choices import Level
@@ -86,11 +86,25 @@ def _input_changed(sender, instance, **kwargs) -> None:
     work_list_changed([instance.pk if sender is Person else instance.person_id])
 
 
+def _input_moving(sender, instance, raw=False, **kwargs) -> None:
+    """A row about to be saved under another person (a corrected record): its former person's items change too."""
+    if instance.pk is None or raw:
+        return
+    former = sender._base_manager.filter(pk=instance.pk).values_list("person_id", flat=True).first()
+    if former is not None and former != instance.person_id:
+        from .services.work_list import work_list_changed
+
+        work_list_changed([former])
+
+
 def _watch(*models) -> None:
     """Keep the stored work list (``cases.services.work_list``) in step with writes to ``models``' rows."""
     for model in models:
+        uid = f"work-list-{model._meta.label}"
         for signal in (post_save, post_delete):
-            signal.connect(_input_changed, sender=model, dispatch_uid=f"work-list-{model._meta.label}")
+            signal.connect(_input_changed, sender=model, dispatch_uid=uid)
+        if model is not Person:
+            pre_save.connect(_input_moving, sender=model, dispatch_uid=uid)
 
 
 _watch(Person, Sealing)  # every source's: the name the list is ordered by, the sealing that hides a person

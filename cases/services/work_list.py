@@ -12,13 +12,14 @@ order), each taken before the statement that reads, so that two writers never st
 newer one. SQLite writes one transaction at a time.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import threading
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from sunshine.access import SYSTEM
@@ -36,31 +37,36 @@ def work_list_rebuild(day: dt.date) -> int:
     with transaction.atomic():
         _lock(0, shared=False)
         WorkDue.objects.all().delete()
-        stored = _insert(live_work_rows(user=SYSTEM, today=day))
+        stored = _insert(live_work_rows(user=SYSTEM, today=day).order_by())  # (a table's rows have no order)
         WorkListDay.objects.all().delete()
         WorkListDay.objects.create(day=day)
     return stored
 
 
+REFRESH_CHUNK = 500  # persons a transaction refreshes (and holds a lock each for: PostgreSQL's lock table is finite)
+
+
 def work_list_refresh(person_ids: Iterable[int]) -> None:
-    """Compute the stored items of these persons again, as of the stored day (nothing while none is stored)."""
+    """Compute the stored items of these persons again, as of the stored day (nothing while none is stored), a few
+    hundred persons a transaction."""
     ids = sorted(set(person_ids))
-    with transaction.atomic():
-        _lock(0, shared=True)
-        day = WorkListDay.objects.values_list("day", flat=True).first()
-        if day is None or not ids:
-            return
-        for pk in ids:
-            _lock(pk, shared=False)
-        WorkDue.objects.filter(person_id__in=ids).delete()
-        _insert(live_work_rows(user=SYSTEM, today=day, persons=ids))
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
+        with transaction.atomic():
+            _lock(0, shared=True)
+            day = WorkListDay.objects.values_list("day", flat=True).first()
+            if day is None:
+                return
+            _lock_persons(chunk)
+            WorkDue.objects.filter(person_id__in=chunk).delete()
+            _insert(live_work_rows(user=SYSTEM, today=day, persons=chunk).order_by())
 
 
 def work_list_changed(person_ids: Iterable[int]) -> None:
     """These persons' items may have changed: refresh them once the current transaction commits (at once outside
     one). A transaction's marks are refreshed together, after its commit."""
     _pending.ids.update(person_ids)
-    transaction.on_commit(_flush)
+    transaction.on_commit(_flush, robust=True)  # (robust: a failure never stops the commit's other callbacks)
 
 
 def work_list_drop() -> None:
@@ -86,7 +92,10 @@ def _flush() -> None:
         work_list_refresh(ids)
     except Exception:  # the write itself is committed: never fail it, never leave its person's rows stale
         log.exception("work list refresh failed for %d persons: the list is computed live until rebuilt", len(ids))
-        work_list_drop()
+        try:
+            work_list_drop()
+        except Exception:  # the database itself is gone: its rows stay until a rebuild (logged, for the operator)
+            log.exception("the work list's day could not be dropped either: stale rows may show until rebuilt")
 
 
 @receiver((post_save, post_delete), sender=ScheduleRule, dispatch_uid="work-list-schedule")
@@ -96,7 +105,16 @@ def _schedule_changed(**kwargs) -> None:
     from ..tasks import rebuild_work_list
 
     work_list_drop()
-    transaction.on_commit(rebuild_work_list.delay)
+    transaction.on_commit(rebuild_work_list.delay, robust=True)
+
+
+@receiver(post_migrate, dispatch_uid="work-list-migrated")
+def _migrated(**kwargs) -> None:
+    """New code may compute other items (a changed rule, a new source): after ``migrate``, pages compute the list
+    live until the night's rebuild (or ``celery call cases.tasks.rebuild_work_list``)."""
+    if kwargs.get("app_config") is not None and kwargs["app_config"].label == "cases":
+        with contextlib.suppress(DatabaseError):  # (the table not there yet: nothing stored to drop)
+            WorkListDay.objects.using(kwargs.get("using", "default")).all().delete()
 
 
 def _insert(rows) -> int:
@@ -104,6 +122,13 @@ def _insert(rows) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {WorkDue._meta.db_table} ({COLUMNS}) {sql}", params)
         return cursor.rowcount
+
+
+def _lock_persons(ids: list[int]) -> None:
+    """Each person's lock, in the (sorted) order given: one statement."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id", [WORK_LOCK, ids])
 
 
 def _lock(key: int, *, shared: bool) -> None:

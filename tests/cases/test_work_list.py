@@ -15,6 +15,7 @@ from cases.services import work_list as work_store
 from cases.services.work_list import work_list_rebuild
 from cases.views import HomeView
 from placement.models import FollowUp, Placement
+from sunshine.access import SYSTEM
 from sunshine.dates import add_months, add_years, latest_start_for_years
 from sunshine.db import AddDays, AddMonths
 from sunshine.pagination import BoundedPaginator
@@ -248,6 +249,7 @@ def test_every_write_a_source_reads_keeps_the_stored_list(
     county_officer, township_a, township_b, caseload, django_capture_on_commit_callbacks
 ):
     work_list_rebuild(TODAY)
+    work_store._pending.ids.clear()  # (the caseload's marks: never committed in this test's transaction)
     first, released, placed, followed = (Person.objects.get(name=name) for name in ("甲", "戊", "癸", "子"))
 
     def step(change):
@@ -369,3 +371,42 @@ def test_a_refresh_waits_for_another_of_the_same_person(county_officer, person_a
     second.join(30)
     assert errors == [] and Measure.objects.get(pk=measure.pk).reported_on == today
     assert _stored(county_officer, today) == _live(county_officer, today) == []
+
+
+@pytest.fixture(autouse=True)
+def _no_marks_of_other_tests():
+    """Marks of a transaction rolled back (every other test's) wait for the thread's next commit: not this test's."""
+    work_store._pending.ids.clear()
+
+
+def test_a_record_given_to_another_person_refreshes_both(
+    county_officer, township_a, person_a, django_capture_on_commit_callbacks
+):
+    other = PersonFactory(township=township_a, name="另")
+    measure = person_a.measures.create(kind="community_detox", ordered_on=TODAY - dt.timedelta(days=20))
+    work_list_rebuild(TODAY)
+    work_store._pending.ids.clear()  # (the creations' marks: never committed in this test's transaction)
+    assert [row[2] for row in _stored(county_officer, TODAY)] == [person_a.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        _change(measure, person=other)  # a measure recorded against the wrong person, corrected
+    assert (
+        [row[2] for row in _stored(county_officer, TODAY)]
+        == [other.pk]
+        == [row[2] for row in _live(county_officer, TODAY)]
+    )
+
+
+def test_a_large_refresh_goes_a_chunk_at_a_time(county_officer, caseload, monkeypatch):
+    work_list_rebuild(TODAY)
+    WorkDue.objects.all().delete()  # as if every row were stale
+    monkeypatch.setattr(work_store, "REFRESH_CHUNK", 2)
+    work_store.work_list_refresh(Person.objects.values_list("pk", flat=True))
+    assert _stored(county_officer, TODAY) == _live(county_officer, TODAY) != []
+
+
+def test_a_migration_drops_the_stored_day(caseload):
+    from django.core.management import call_command
+
+    work_list_rebuild(TODAY)
+    call_command("migrate", "cases", verbosity=0)  # new code may compute other items
+    assert not WorkListDay.holds(TODAY) and isinstance(work_rows(user=SYSTEM, today=TODAY), list)
