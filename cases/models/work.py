@@ -4,7 +4,9 @@ township's list.
 
 The rows are the list of one day, ``WorkListDay``: rebuilt for the new day every night, and each changed person's
 rows computed again after every write that concerns them. A page asked for on another day (the night's rebuild
-not yet run, or a failed refresh having dropped the day) computes the list live, so a stale row is never shown.
+not yet run, or a failed refresh having dropped the day) computes the list live. One gap remains: a process that
+dies between a write's commit and its refresh (the marks are in its memory) leaves that person's rows stale until
+the night's rebuild.
 """
 
 from django.db import models

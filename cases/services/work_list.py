@@ -5,7 +5,8 @@
 - A write to a model a work source reads (``cases.selectors.register_work_source``) marks its person; once the
   transaction commits, that person's rows are computed again (``work_list_refresh``), as of the stored day. Writes
   that bypass ``save()`` (the roster import's bulk load) mark their persons with ``work_list_changed``.
-- A refresh that fails drops the stored day: pages compute the list live until the next rebuild, never a stale row.
+- A refresh that fails drops the stored day: pages compute the list live until the next rebuild. (A process killed
+  between a commit and its refresh loses its marks: those persons' rows stay stale until the night's rebuild.)
 
 On PostgreSQL a rebuild holds an exclusive advisory lock and a refresh a shared one and a lock per person (in id
 order), each taken before the statement that reads, so that two writers never store an older computation over a
