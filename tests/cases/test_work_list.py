@@ -365,11 +365,12 @@ def test_a_refresh_waits_for_another_of_the_same_person(county_officer, person_a
     second = threading.Thread(target=report)
     second.start()
     second.join(2)
-    assert second.is_alive()  # its refresh waits for the person's lock
+    assert second.is_alive()  # its refresh waits (for the person's lock; without it, on the rows the first deleted)
     release.set()
     first.join(30)
     second.join(30)
     assert errors == [] and Measure.objects.get(pk=measure.pk).reported_on == today
+    # what fails without the person's lock: the first refresh's stale report, stored after the second's
     assert _stored(county_officer, today) == _live(county_officer, today) == []
 
 
