@@ -167,6 +167,11 @@ class ScopedQuerySet(models.QuerySet):
         page's region filter, on top of ``visible_to``, never instead of it."""
         return self.filter(self.model.scope.condition(region))
 
+    def unsealed(self) -> "ScopedQuerySet":
+        """These rows without a sealed person's, whatever grant the reader holds: for work to be done (a grant reads a
+        sealed file, it brings no one back into the work list)."""
+        return self.filter(_unsealed(self.model))
+
     def sealed_from(self, user) -> "ScopedQuerySet":
         """The rows ``counted_by`` adds to ``visible_to``: hidden from ``user`` by sealing alone (for "and N sealed
         persons" and the sealed counts of dashboards)."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import LawfulQuery, Person
+from cases.selectors import live_work_rows
 from cases.services import lawful_query_decide, lawful_query_request
 from sunshine.models import AuditEntry
 
@@ -211,3 +212,10 @@ def test_an_export_under_a_grant_carries_the_banner_and_names_the_grant(client, 
     client.force_login(county_officer)
     sheet = load_workbook(io.BytesIO(client.get(reverse("placement:tax_relief_export")).content)).worksheets[0]
     assert sheet["A1"].value != BANNER
+
+
+def test_a_grant_puts_no_sealed_work_on_the_list(county_officer, person_s, granted):
+    today = NOW.date()
+    person_s.measures.create(kind="community_detox", ordered_on=today - dt.timedelta(days=20))
+    assert Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()  # the grant reads the file
+    assert not live_work_rows(user=county_officer, today=today).exists()  # the one person with work due is sealed

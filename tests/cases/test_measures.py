@@ -109,6 +109,8 @@ def test_a_report_in_time_raises_no_alert(worker_a, county_officer, person_a):
     ("fields", "field"),
     [
         ({"kind": "community_rehab"}, "kind"),  # no preceding compulsory isolation
+        ({"kind": "community_rehab", "term_months": 0}, "term_months"),  # empty is 3 years; 0 is no term
+        ({"kind": "community_rehab", "term_months": 37}, "term_months"),
         ({"reported_on": D(2011, 5, 1)}, "reported_on"),  # report before the order
         ({"kind": "compulsory_isolation", "started_on": D(2012, 1, 1), "pregnant": True}, "kind"),
         ({"kind": "compulsory_isolation", "started_on": D(2012, 1, 1), "nursing_infant": True}, "kind"),
