@@ -105,6 +105,10 @@ for database in DATABASES.values():
         # run past jit_above_cost, and compiling took 2.3 of a 2.6 s statement that runs in 0.25 s (issue 17).
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()  # after any set by the URL
+        # A web or Celery process keeps its connection between requests (checked before reuse) instead of opening
+        # one per request: a new PostgreSQL backend forks and reads its catalogs afresh (issue 17).
+        database.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=300))
+        database["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["sunshine.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
