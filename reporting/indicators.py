@@ -55,6 +55,8 @@ from sunshine.db_router import read_alias
 from sunshine.models import Region
 from sunshine.regions import Level, RegionCode, within
 
+from .models import ClassedPerson
+
 COUNTS = (
     "registered",
     "deceased",
@@ -298,10 +300,11 @@ def _facts_statement(
     return sql, {**named, "day": day, "cutoff": abstinence_cutoff(day), "report_cutoff": report_cutoff}
 
 
-def named_sql(queryset) -> tuple[str, dict]:
-    """A queryset's SQL with its parameters named (p0, p1, ...), to be part of a statement that names its own."""
+def named_sql(queryset, prefix: str = "p") -> tuple[str, dict]:
+    """A queryset's SQL with its parameters named (p0, p1, ... or another ``prefix``), to be part of a statement
+    that names its own."""
     sql, params = queryset.query.sql_with_params()
-    named = {f"p{n}": value for n, value in enumerate(params)}
+    named = {f"{prefix}{n}": value for n, value in enumerate(params)}
     return sql.replace("%s", "{}").format(*(f"%({key})s" for key in named)), named
 
 
@@ -328,8 +331,12 @@ def region_figures(day: dt.date, viewer=SYSTEM) -> dict[str, dict[str, tuple[int
     """Every region's figures on ``day`` as {region: {indicator: (numerator, denominator)}} (a count's
     denominator is None): townships' sums rolled up to county, prefecture and province, read by the system-wide
     reader unless another viewer is given."""
+    return _summed_figures(*_facts_statement(day, Person.objects.counted_by(viewer), FIGURES_SQL), day, viewer)
+
+
+def _summed_figures(sql: str, params: dict, day: dt.date, viewer) -> dict[str, dict[str, tuple[int, int | None]]]:
+    """The figures of a statement that ends in ``FIGURES_SQL`` (sums by region code), with the bases' counts."""
     sums: dict[str, dict[str, int]] = {code: defaultdict(int) for code in Region.objects.values_list("code", flat=True)}
-    sql, params = _facts_statement(day, Person.objects.counted_by(viewer), FIGURES_SQL)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Parallel workers would each build the same hash table of every CTE: on the 2-core reference
@@ -341,6 +348,101 @@ def region_figures(day: dt.date, viewer=SYSTEM) -> dict[str, dict[str, tuple[int
                 sums[code].update(zip(SUMMED, (int(value or 0) for value in values), strict=True))
     _add_base_figures(sums, day, viewer)
     return figures_of(sums)
+
+
+# The stored classes (``ClassedPerson``): the facts statement's ``classed`` rows of a date, kept so that the figures
+# stored for that date and its drill-downs read the same rows, and a drill-down reads a page of its region's rows
+# instead of recomputing every person in it (a province's: 120,000 persons).
+CLASSED = ("township", "deceased", "departed", "lost", "active", "community", "placed", "is_urban", "orders_due",
+           "reported_in_time", "abstinent")  # fmt: skip
+CLASSES_KEPT = 2  # dates: the latest, and the one before (a page drawn just before the nightly run still lists)
+
+
+def classes_store(day: dt.date) -> dict[str, dict[str, tuple[int, int | None]]]:
+    """Store every person's classes on ``day`` (the province's reader: sealed persons too) in place of that date's,
+    and return the figures they sum to: the figures ``region_figures(day)`` gives, from the very rows the
+    drill-downs of ``day`` will list. Part of the caller's transaction; the oldest dates beyond ``CLASSES_KEPT``
+    are dropped."""
+    table = ClassedPerson._meta.db_table
+    columns = ", ".join(CLASSED)
+    select = f"SELECT %(day)s, id, {columns} FROM classed"  # noqa: S608 (constant names)
+    sql, params = _facts_statement(day, Person.objects.counted_by(SYSTEM), select)
+    classes_drop(day)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (date, person_id, {columns}) {sql}", params)
+        kept = list(ClassedPerson.objects.values_list("date", flat=True).distinct().order_by("-date")[:CLASSES_KEPT])
+        if kept:
+            cursor.execute(f"DELETE FROM {table} WHERE date < %s", [kept[-1]])  # noqa: S608
+    stored = f"WITH classed AS (SELECT person_id AS id, {columns} FROM {table} WHERE date = %(day)s)"  # noqa: S608
+    return _summed_figures(stored + FIGURES_SQL, {"day": day}, day, SYSTEM)
+
+
+def classes_drop(day: dt.date) -> None:
+    """Drop the stored classes of ``day`` (its figures are being replaced by a computation that stores none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {ClassedPerson._meta.db_table} WHERE date = %s", [day])  # noqa: S608
+
+
+def classes_stored(day: dt.date) -> bool:
+    """Whether the classes of ``day`` are stored (on the reading database): its drill-downs read them."""
+    return ClassedPerson.objects.using(read_alias()).filter(date=day).exists()
+
+
+def drill_conditions(indicator: str) -> dict[str, str]:
+    """A person-based figure's lists as conditions on ``classed``: its numerator, its denominator (a rate's) and
+    the complement (the denominator's persons outside the numerator)."""
+    numerator, denominator = PERSON_CONDITIONS[indicator]
+    if denominator is None:
+        return {"numerator": numerator}
+    complement = f"({denominator}) AND NOT ({numerator})"
+    return {"complement": complement, "numerator": numerator, "denominator": denominator}
+
+
+def _stored_classed(day: dt.date, region_code: str, persons) -> tuple[str, dict]:
+    """A ``classed`` CTE of the stored rows of ``day`` in ``region_code`` (its township on D) of ``persons``."""
+    persons_sql, named = named_sql(persons.order_by().values("id"))
+    columns = ", ".join(f"c.{column}" for column in CLASSED)
+    sql = (
+        f"WITH classed AS (SELECT c.person_id AS id, {columns} FROM {ClassedPerson._meta.db_table} c "  # noqa: S608
+        f"WHERE c.date = %(day)s AND c.township LIKE %(prefix)s AND c.person_id IN ({persons_sql})) "
+    )
+    return sql, {**named, "day": day, "prefix": f"{region_code}%"}
+
+
+def stored_counts(*, day: dt.date, region_code: str, indicator: str, viewer) -> dict[str, tuple[int, int]]:
+    """Each list of ``drill_conditions`` as (the persons ``viewer`` sees in it, the sealed ones it leaves out),
+    from the stored classes of ``day``: one statement."""
+    conditions = drill_conditions(indicator)
+    sql, params = _stored_classed(day, region_code, Person.objects.counted_by(viewer))
+    shown_sql, shown = named_sql(Person.objects.visible_to(viewer).order_by().values("id"), prefix="s")
+    sums = ", ".join(
+        f"SUM(CASE WHEN {condition} AND shown THEN 1 ELSE 0 END), SUM(CASE WHEN {condition} AND NOT shown THEN 1 "
+        "ELSE 0 END)"
+        for condition in conditions.values()
+    )
+    sql += f"SELECT {sums} FROM (SELECT *, id IN ({shown_sql}) AS shown FROM classed) marked"  # noqa: S608
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(sql, {**params, **shown})
+        row = [int(value or 0) for value in cursor.fetchone()]
+    return {key: (row[2 * n], row[2 * n + 1]) for n, key in enumerate(conditions)}
+
+
+class StoredList:
+    """One list of a drill-down read from the stored classes, for ``Paginator``: its count is known, and a slice reads
+    that page's ids in id order (one statement)."""
+
+    def __init__(self, *, day: dt.date, region_code: str, condition: str, viewer, count: int):
+        self.sql, self.params = _stored_classed(day, region_code, Person.objects.visible_to(viewer))
+        self.sql += f"SELECT id FROM classed WHERE {condition} ORDER BY id LIMIT %(limit)s OFFSET %(offset)s"  # noqa: S608
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, page: slice) -> list[int]:
+        with connections[read_alias()].cursor() as cursor:
+            cursor.execute(self.sql, {**self.params, "offset": page.start, "limit": page.stop - page.start})
+            return [pk for (pk,) in cursor.fetchall()]
 
 
 def figures_of(sums: dict[str, dict[str, int]]) -> dict[str, dict[str, tuple[int, int | None]]]:

@@ -65,6 +65,40 @@ class IndicatorSnapshot(models.Model):
         return self.numerator / self.denominator if self.denominator else None
 
 
+class ClassedPerson(models.Model):
+    """One person as the figures of ``date`` class them: the ``classed`` row of the facts statement
+    (``reporting.indicators``) that those figures sum, stored by the run that stored them. A drill-down of that date
+    lists and counts these rows instead of recomputing every person of its region. Kept for the latest date only;
+    derived data, not audited (computed from audited records)."""
+
+    date = models.DateField()
+    person = models.ForeignKey("cases.Person", models.CASCADE, related_name="+")
+    township = models.CharField(max_length=12)  # the township on ``date`` (a transfer since may have moved them)
+    deceased = models.PositiveSmallIntegerField()
+    departed = models.PositiveSmallIntegerField()
+    lost = models.PositiveSmallIntegerField()
+    active = models.PositiveSmallIntegerField()
+    community = models.PositiveSmallIntegerField()
+    placed = models.PositiveSmallIntegerField()
+    is_urban = models.BooleanField()
+    orders_due = models.PositiveSmallIntegerField()
+    reported_in_time = models.PositiveSmallIntegerField()
+    abstinent = models.PositiveSmallIntegerField()
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(path="person__township", edit=())  # read as the person's records; changed by no one
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["date", "township", "person"], name="classed_region", opclasses=["", "varchar_pattern_ops", ""]
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.person_id}"
+
+
 class TargetQuerySet(ScopedQuerySet):
     def in_force(self):
         return self.filter(superseded_at__isnull=True)

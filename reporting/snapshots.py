@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from .indicator_range import range_figures
-from .indicators import region_figures
+from .indicators import classes_drop, classes_store
 from .models import IndicatorSnapshot
 
 # The key space of the snapshot computation's advisory locks on PostgreSQL (the opinion's number, 2011-108).
@@ -18,13 +18,14 @@ SNAPSHOT_LOCK = 2011_108
 
 @transaction.atomic
 def snapshots_compute(*, day: dt.date, between_regions=None) -> int:
-    """Replace the snapshots of ``day`` for every region, in one transaction: all or nothing.
+    """Replace the snapshots of ``day`` for every region, in one transaction: all or nothing. The persons' classes
+    they sum are stored with them (``classes_store``), for the drill-downs of ``day``.
 
     Two runs for the same date take turns (``_lock_date``). ``between_regions`` is called after each region's
     rows are prepared (tests use it to kill or hold a run).
     """
     _lock_date(day)
-    return _store(day, region_figures(day), between_regions)
+    return _store(day, classes_store(day), between_regions)
 
 
 def snapshots_compute_range(days) -> Iterator[tuple[dt.date, int]]:
@@ -34,12 +35,14 @@ def snapshots_compute_range(days) -> Iterator[tuple[dt.date, int]]:
 
     Every date of the range is locked before the records are read and stays locked until it is stored: a nightly
     run of one of these dates either stores first (and the range reads after it) or waits for the range, then
-    reads and stores its own newer figures. Figures read before a run's are never stored over them.
+    reads and stores its own newer figures. Figures read before a run's are never stored over them. Classes are not
+    stored for a range: a date's stored ones are dropped with its old figures, and its drill-downs compute live.
     """
     days = sorted(set(days))
     with _dates_locked(days):
         for day, figures in range_figures(days):
             with transaction.atomic():
+                classes_drop(day)
                 rows = _store(day, figures)
             yield day, rows
 

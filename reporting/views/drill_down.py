@@ -9,7 +9,16 @@ from django.views.generic import TemplateView
 
 from cases.models import Person
 
-from ..indicators import LABELS, PERSON_CONDITIONS, drill_down, drill_down_sealed
+from ..indicators import (
+    LABELS,
+    PERSON_CONDITIONS,
+    StoredList,
+    classes_stored,
+    drill_conditions,
+    drill_down,
+    drill_down_sealed,
+    stored_counts,
+)
 from ..models import IndicatorSnapshot
 
 # For a rate, the persons of the denominator who are not in the numerator: the list a reviewer acts on.
@@ -44,34 +53,49 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
         }
         if snapshot.indicator not in PERSON_CONDITIONS:
             return context
-        numerator, denominator = drill_down(
-            day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
-        )
-        sealed_numerator, sealed_denominator = drill_down_sealed(
-            day=snapshot.date, region_code=snapshot.region_id, indicator=snapshot.indicator, viewer=user
-        )
-        lists = {
-            "numerator": (_("Numerator"), numerator, sealed_numerator),
-            "denominator": (_("Denominator"), denominator, sealed_denominator),
-        }
-        if denominator is not None and snapshot.indicator in COMPLEMENTS:
-            counted = set(numerator)
-            hidden = None if sealed_denominator is None else sealed_denominator - sealed_numerator
-            complement = [pk for pk in denominator if pk not in counted]
-            lists = {"complement": (COMPLEMENTS[snapshot.indicator], complement, hidden), **lists}
-        lists = {key: value for key, value in lists.items() if value[1] is not None}
+        day, code, indicator = snapshot.date, snapshot.region_id, snapshot.indicator
+        labels = {"complement": COMPLEMENTS.get(indicator), "numerator": _("Numerator")}
+        labels["denominator"] = _("Denominator")
+        if classes_stored(day):  # a page at a time of the rows stored by the figure's own run
+            counts = stored_counts(day=day, region_code=code, indicator=indicator, viewer=user)
+            lists = {
+                key: (StoredList(day=day, region_code=code, condition=where, viewer=user, count=shown), shown, sealed)
+                for key, where in drill_conditions(indicator).items()
+                for shown, sealed in [counts[key]]
+            }
+        else:  # a date whose classes are no longer kept: every person of the region classed now
+            lists = _live_lists(day, code, indicator, user)
+        lists = {key: (labels[key], *value) for key, value in lists.items() if labels[key] is not None}
         chosen = self.request.GET.get("list")
         chosen = chosen if chosen in lists else next(iter(lists))
-        label, ids, sealed = lists[chosen]
-        page = Paginator(ids, self.per_page).get_page(self.request.GET.get("page"))
+        label, rows, _count, sealed = lists[chosen]
+        page = Paginator(rows, self.per_page).get_page(self.request.GET.get("page"))
         shown = Person.objects.visible_to(user).select_related("township").in_bulk(page.object_list)
         return {
             **context,
             "person_based": True,
-            "tabs": [(key, tab_label, len(tab_ids)) for key, (tab_label, tab_ids, _sealed) in lists.items()],
+            "tabs": [(key, tab_label, count) for key, (tab_label, _rows, count, _sealed) in lists.items()],
             "chosen": chosen,
             "list_label": label,
             "sealed": sealed,
             "page_obj": page,
             "persons": [shown[pk] for pk in page.object_list if pk in shown],
         }
+
+
+def _live_lists(day, code: str, indicator: str, user) -> dict[str, tuple]:
+    """The lists of ``drill_conditions`` computed now (``drill_down``): (ids, count, sealed persons left out)."""
+    numerator, denominator = drill_down(day=day, region_code=code, indicator=indicator, viewer=user)
+    hidden_numerator, hidden_denominator = drill_down_sealed(
+        day=day, region_code=code, indicator=indicator, viewer=user
+    )
+    lists = {"numerator": (numerator, hidden_numerator)}
+    if denominator is not None:
+        counted = set(numerator)
+        complement = [pk for pk in denominator if pk not in counted]
+        lists = {
+            "complement": (complement, hidden_denominator - hidden_numerator),
+            **lists,
+            "denominator": (denominator, hidden_denominator),
+        }
+    return {key: (ids, len(ids), sealed) for key, (ids, sealed) in lists.items()}

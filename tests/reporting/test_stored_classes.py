@@ -1,0 +1,109 @@
+"""The stored classes (issue 17): a run for one date stores every person's classes and sums its figures from them;
+a drill-down of that date pages those rows instead of classing every person of its region again. A date whose
+classes are not kept is classed live, and lists the same persons."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.models import Person
+from reporting.indicators import PERSON_CONDITIONS, classes_drop, classes_store, classes_stored, region_figures
+from reporting.models import ClassedPerson, IndicatorSnapshot
+from reporting.snapshots import snapshots_compute, snapshots_compute_range
+from reporting.views.drill_down import DrillDownView
+
+from ..factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+DAY = D(2014, 6, 30)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--persons", "300", "--seed", "5", stdout=io.StringIO())
+
+
+def test_the_stored_classes_sum_to_the_figures_computed_live(demo):
+    for day in (D(2012, 12, 31), DAY, D(2016, 6, 30)):
+        assert classes_store(day) == region_figures(day)
+        registered = Person.objects.filter(registered_on__lte=day).count()
+        assert ClassedPerson.objects.filter(date=day).count() == registered > 0
+
+
+def _listed(client, url: str) -> dict[str, tuple]:
+    """Each tab of a drill-down: its count, the sealed persons it leaves out and every person, page by page."""
+    first = client.get(url)
+    lists = {}
+    for key, _label, count in first.context["tabs"]:
+        page, pks = client.get(url, {"list": key}), []
+        while True:
+            pks += [person.pk for person in page.context["persons"]]
+            if not page.context["page_obj"].has_next():
+                break
+            page = client.get(url, {"list": key, "page": page.context["page_obj"].next_page_number()})
+        assert len(pks) == count
+        lists[key] = (count, page.context["sealed"], pks)
+    return lists
+
+
+def test_a_drill_down_pages_the_stored_rows_and_lists_what_the_live_one_lists(
+    demo, client, county_officer, province_officer, township_a, monkeypatch
+):
+    sealed = Person.objects.filter(township__parent_id="520102", registered_on__lte=DAY).first()
+    Person.objects.filter(pk=sealed.pk).update(sealed=True)  # counted, never listed
+    snapshots_compute(day=DAY)
+    monkeypatch.setattr(DrillDownView, "per_page", 40)
+    cases = [(county_officer, code) for code in ("520102", township_a.code)] + [(province_officer, "52")]
+    indicators = ("control_rate", "placement_rate_urban", "abstinent_3y", "registered")
+    stored = {}
+    for user, code in cases:
+        client.force_login(user)
+        for indicator in indicators:
+            snapshot = IndicatorSnapshot.objects.get(date=DAY, region_id=code, indicator=indicator)
+            stored[code, indicator] = _listed(client, reverse("reporting:drill_down", args=[snapshot.pk]))
+            numerator = stored[code, indicator]["numerator"]
+            assert numerator[0] + numerator[1] == snapshot.numerator  # listed and sealed: the figure
+            assert sealed.pk not in numerator[2]
+    assert stored["520102", "registered"]["numerator"][1] == 1 and len(stored["52", "registered"]["numerator"][2]) > 100
+    classes_drop(DAY)
+    assert not classes_stored(DAY)
+    for user, code in cases:
+        client.force_login(user)
+        for indicator in indicators:
+            snapshot = IndicatorSnapshot.objects.get(date=DAY, region_id=code, indicator=indicator)
+            live = _listed(client, reverse("reporting:drill_down", args=[snapshot.pk]))
+            assert live == stored[code, indicator], (code, indicator)
+
+
+def test_the_stored_lists_are_the_figures_own(demo, client, county_officer, township_a, django_assert_max_num_queries):
+    snapshots_compute(day=DAY)
+    snapshot = IndicatorSnapshot.objects.get(date=DAY, region_id="520102", indicator="control_rate")
+    PersonFactory(township=township_a, registered_on=D(2013, 1, 1))  # found back then, recorded after the run
+    client.force_login(county_officer)
+    url = reverse("reporting:drill_down", args=[snapshot.pk])
+    # session, user, region; the snapshot, the classes' date, the counts, a page, its persons; the session's save (3)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    counts = [count for _key, _label, count in response.context["tabs"]]
+    assert counts == [snapshot.denominator - snapshot.numerator, snapshot.numerator, snapshot.denominator]
+    classes_drop(DAY)  # classed now, the late record counts: the figure would change with the next run
+    counts = [count for _key, _label, count in client.get(url).context["tabs"]]
+    assert counts == [snapshot.denominator - snapshot.numerator + 1, snapshot.numerator, snapshot.denominator + 1]
+
+
+def test_the_latest_two_dates_are_kept_and_a_range_drops_its_dates(demo):
+    days = [D(2013, 12, 31), D(2014, 3, 31), DAY]
+    for day in days:
+        snapshots_compute(day=day)
+    dates = ClassedPerson.objects.values_list("date", flat=True).distinct
+    assert set(dates()) == set(days[1:])
+    snapshots_compute(day=days[0])  # an older date recomputed: its classes are not kept
+    assert set(dates()) == set(days[1:])
+    list(snapshots_compute_range([DAY]))  # the range's figures replace DAY's: its classes go with them
+    assert set(dates()) == {days[1]}
+    assert IndicatorSnapshot.objects.filter(date=DAY).exists()
+    assert set(PERSON_CONDITIONS) <= set(IndicatorSnapshot.objects.filter(date=DAY).values_list("indicator", flat=True))
