@@ -88,7 +88,7 @@ def main() -> None:
     county, prefecture = (max(counts, key=counts.get) for counts in (by_county, by_prefecture))
     figure = {
         code: IndicatorSnapshot.objects.filter(region_id=code, indicator="control_rate").latest("date").pk
-        for code in (county, prefecture)
+        for code in (county, prefecture, "52")
     }
     county_officer = signed_in("demo_county")  # the demo county's office (520102)
     pages = {
@@ -107,6 +107,7 @@ def main() -> None:
         "dashboard": "/reporting/dashboard/",
         f"drill-down page, county {county}": f"/reporting/figures/{figure[county]}/persons/",
         f"drill-down page, prefecture {prefecture}": f"/reporting/figures/{figure[prefecture]}/persons/",
+        "drill-down page, province": f"/reporting/figures/{figure['52']}/persons/",
     }
     timed = [(page, url, client) for page, url in pages.items()]
     timed += [("home (work list), county officer", "/", county_officer)]

@@ -414,15 +414,16 @@ def stored_counts(*, day: dt.date, region_code: str, indicator: str, viewer) -> 
     from the stored classes of ``day``: one statement."""
     conditions = drill_conditions(indicator)
     sql, params = _stored_classed(day, region_code, Person.objects.counted_by(viewer))
-    shown_sql, shown = named_sql(Person.objects.visible_to(viewer).order_by().values("id"), prefix="s")
+    # the counted persons the viewer does not see are the sealed ones (``sealed_from``): few, unlike those they see
+    hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
     sums = ", ".join(
-        f"SUM(CASE WHEN {condition} AND shown THEN 1 ELSE 0 END), SUM(CASE WHEN {condition} AND NOT shown THEN 1 "
-        "ELSE 0 END)"
+        f"SUM(CASE WHEN {condition} AND hidden.id IS NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {condition} AND hidden.id IS NOT NULL THEN 1 ELSE 0 END)"
         for condition in conditions.values()
     )
-    sql += f"SELECT {sums} FROM (SELECT *, id IN ({shown_sql}) AS shown FROM classed) marked"  # noqa: S608
+    sql += f"SELECT {sums} FROM classed LEFT JOIN ({hidden_sql}) hidden ON hidden.id = classed.id"  # noqa: S608
     with connections[read_alias()].cursor() as cursor:
-        cursor.execute(sql, {**params, **shown})
+        cursor.execute(sql, {**params, **hidden})
         row = [int(value or 0) for value in cursor.fetchone()]
     return {key: (row[2 * n], row[2 * n + 1]) for n, key in enumerate(conditions)}
 
