@@ -5,7 +5,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Expression, F, Prefetch, Q, QuerySet, Value
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Expression, F, Func, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from sunshine.access import may
@@ -32,6 +34,7 @@ from .pathway import pathway_stages
 # Any trailing part of an ID number: digits, possibly ending in the check character X (typed x or X), as
 # copied from a masked list (5201**********503X → "503X"). Names and pinyin initials hold no digits.
 _ID_FRAGMENT = re.compile(r"^[0-9]{1,17}[0-9xX]?$")
+_TEXTS = ArrayField(TextField())  # ``name_bigrams(name)``: cases/migrations/0014_person_name_bigrams.py
 
 
 def may_see_health(user: User) -> bool:
@@ -47,7 +50,11 @@ def person_list(*, user: User, query: str = "") -> QuerySet[Person]:
         return persons
     if _ID_FRAGMENT.match(query):
         return persons.filter(id_number__endswith=query.upper())
-    return persons.filter(Q(name__contains=query) | Q(name_initials__startswith=query.lower()))
+    in_name = Q(name__contains=query)
+    if len(query) == 2 and connection.vendor == "postgresql":  # found through the index of two-character runs
+        persons = persons.alias(name_bigrams=Func("name", function="name_bigrams", output_field=_TEXTS))
+        in_name &= Q(name_bigrams__contains=[query])
+    return persons.filter(in_name | Q(name_initials__startswith=query.lower()))
 
 
 def treatments_under_way(*, user: User, today: dt.date, limit: int = 100) -> list[Measure]:
