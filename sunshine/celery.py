@@ -21,8 +21,8 @@ app.conf.beat_schedule = {
     "outcomes": {"task": "outcomes.tasks.compute_outcomes", "schedule": crontab(hour=3, minute=0)},
     # just after midnight: a file is sealed on the first day its person counts as abstinent three years
     "seal-records": {"task": "reporting.tasks.seal_records", "schedule": crontab(hour=0, minute=5)},
-    # the new day's work list (until it is stored, pages compute the list live)
-    "work-list": {"task": "cases.tasks.rebuild_work_list", "schedule": crontab(hour=0, minute=1)},
+    # the day's work list, stored anew (until it is stored, pages compute the list live; a stale row lasts a quarter)
+    "work-list": {"task": "cases.tasks.rebuild_work_list", "schedule": crontab(minute="1-59/15")},
 }
 
 

@@ -1,12 +1,13 @@
 """Keeping the stored work list (``cases.models.work``) equal to the live one.
 
 - ``work_list_rebuild(day)``: the whole province's list of ``day``, computed in one statement and written in place of
-  the stored rows (the nightly task, ``seed_demo``, a changed schedule rule).
+  the stored rows (``cases.tasks.rebuild_work_list`` every quarter of an hour, ``seed_demo``, a changed rule).
 - A write to a model a work source reads (``cases.selectors.register_work_source``) marks its person; once the
   transaction commits, that person's rows are computed again (``work_list_refresh``), as of the stored day. Writes
   that bypass ``save()`` (the roster import's bulk load) mark their persons with ``work_list_changed``.
 - A refresh that fails drops the stored day: pages compute the list live until the next rebuild. (A process killed
-  between a commit and its refresh loses its marks: those persons' rows stay stale until the night's rebuild.)
+  between a commit and its refresh loses its marks: those persons' rows stay stale until the next rebuild, within
+  a quarter of an hour.)
 
 On PostgreSQL a rebuild holds an exclusive advisory lock and a refresh a shared one and a lock per person (in id
 order), each taken before the statement that reads, so that two writers never store an older computation over a
@@ -112,7 +113,7 @@ def _schedule_changed(**kwargs) -> None:
 @receiver(post_migrate, dispatch_uid="work-list-migrated")
 def _migrated(**kwargs) -> None:
     """New code may compute other items (a changed rule, a new source): after ``migrate``, pages compute the list
-    live until the night's rebuild (or ``celery call cases.tasks.rebuild_work_list``)."""
+    live until the next rebuild (``cases.tasks.rebuild_work_list``, within a quarter of an hour)."""
     if kwargs.get("app_config") is not None and kwargs["app_config"].label == "cases":
         with contextlib.suppress(DatabaseError):  # (the table not there yet: nothing stored to drop)
             WorkListDay.objects.using(kwargs.get("using", "default")).all().delete()

@@ -411,3 +411,20 @@ def test_a_migration_drops_the_stored_day(caseload):
     work_list_rebuild(TODAY)
     call_command("migrate", "cases", verbosity=0)  # new code may compute other items
     assert not WorkListDay.holds(TODAY) and isinstance(work_rows(user=SYSTEM, today=TODAY), list)
+
+
+def test_the_quarter_hourly_rebuild_mends_a_day_dropped_or_rows_left_stale(person_a):
+    from cases.tasks import rebuild_work_list
+    from sunshine.celery import app
+
+    today = dt.date.today()
+    person_a.measures.create(kind="community_detox", ordered_on=today - dt.timedelta(days=20))
+    assert not WorkListDay.holds(today)
+    stored = rebuild_work_list()  # the night's run failed, say: the next quarter stores the day
+    assert WorkListDay.holds(today) and stored == WorkDue.objects.count() > 0
+    WorkDue.objects.all().delete()  # marks lost: a process killed between a write's commit and its refresh
+    assert rebuild_work_list() == stored == WorkDue.objects.count()
+    work_store.work_list_drop()  # a refresh failed, a rule changed or a migration ran
+    assert rebuild_work_list() == stored and WorkListDay.holds(today)
+    schedule = app.conf.beat_schedule["work-list"]["schedule"]
+    assert schedule.minute == {1, 16, 31, 46} and len(schedule.hour) == 24
