@@ -24,6 +24,7 @@ from sunshine.once import create_once, parse_key
 
 from ..models import Person
 from ..selectors import caseload, may_record_in_field
+from ..services.work_list import work_list_batched
 from . import serializers as s
 
 # The four everyday records a worker makes in the field, by their API name.
@@ -61,7 +62,7 @@ def sync_records(*, request, records: list) -> list[dict]:
 
     Two queries look up, for the whole batch, the persons the user may see and the ids already used; each new
     record then goes through its serializer and service in its own transaction (one refused record leaves the
-    others saved).
+    others saved). The stored work list refreshes the batch's persons once, at its end.
     """
     user = request.user
     keys = [_key_or_none(r.get("id")) for r in records if isinstance(r, dict)]
@@ -72,7 +73,8 @@ def sync_records(*, request, records: list) -> list[dict]:
         if isinstance(r, dict) and isinstance(r.get("data"), dict) and str(r["data"].get("person", "")).isdigit()
     }
     reachable = set(Person.objects.visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True))
-    return [sync_record(request=request, record=r, reachable=reachable, used=used) for r in records]
+    with work_list_batched():  # the stored work list's persons refreshed once, after the batch
+        return [sync_record(request=request, record=r, reachable=reachable, used=used) for r in records]
 
 
 def sync_record(*, request, record, reachable: set[int], used: dict) -> dict:

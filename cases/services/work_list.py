@@ -71,6 +71,19 @@ def work_list_changed(person_ids: Iterable[int]) -> None:
     transaction.on_commit(_flush, robust=True)  # (robust: a failure never stops the commit's other callbacks)
 
 
+@contextlib.contextmanager
+def work_list_batched():
+    """The persons marked by the commits within the block are refreshed together at its end, not after each commit:
+    a sync batch of 500 records, each saved in its own transaction, refreshes its persons in one go."""
+    _pending.batches += 1
+    try:
+        yield
+    finally:
+        _pending.batches -= 1
+        if not _pending.batches and not connection.in_atomic_block:  # (else at the enclosing commit)
+            _flush()
+
+
 def work_list_drop() -> None:
     """Forget the stored day: pages compute the list live until the next rebuild."""
     WorkListDay.objects.all().delete()
@@ -78,15 +91,19 @@ def work_list_drop() -> None:
 
 class _Pending(threading.local):
     ids: set
+    batches: int  # ``work_list_batched`` blocks open
 
     def __init__(self):
         self.ids = set()
+        self.batches = 0
 
 
 _pending = _Pending()
 
 
 def _flush() -> None:
+    if _pending.batches:
+        return  # at the batch's end
     ids, _pending.ids = _pending.ids, set()  # (marks of a transaction rolled back stay, and are refreshed too)
     if not ids:
         return  # an earlier callback of the same commit refreshed them

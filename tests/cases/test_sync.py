@@ -141,3 +141,33 @@ def test_a_positive_test_goes_through_the_online_forms_service(client, police_a,
     assert sync(client, [positive]).json()["results"][0]["status"] == "exists"
     assert UrineTest.objects.get().substance == "海洛因"
     assert DrugUseFinding.objects.get(person=person_a).found_on == dt.date.today()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: each record's refresh would follow its own
+def test_a_batch_refreshes_the_stored_work_list_once(client, worker_a, person_a, person_c):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import WorkDue
+    from cases.selectors import live_work_rows
+    from cases.services.work_list import work_list_rebuild
+    from sunshine.access import SYSTEM
+
+    today = dt.date.today()
+    for person in (person_a, person_c):
+        days = (today - dt.timedelta(days=40), today - dt.timedelta(days=38))
+        person.measures.create(kind="community_detox", ordered_on=days[0], reported_on=days[1], started_on=days[1])
+    work_list_rebuild(today)
+    before = set(WorkDue.objects.values_list("person_id", "kind", "due_on"))
+    client.force_login(worker_a)
+    batch = [record("visits", person_a, visited_on=(today - dt.timedelta(days=n)).isoformat()) for n in range(30)]
+    with CaptureQueriesContext(connection) as queries:
+        response = sync(client, [*batch, record("urine-tests", person_a)])
+    assert [r["status"] for r in response.json()["results"]] == ["created"] * 31
+    refreshes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('DELETE FROM "cases_workdue"')]
+    assert len(refreshes) == 1  # one refresh of the batch's person, not 31
+    stored = set(WorkDue.objects.values_list("person_id", "kind", "due_on"))
+    live = {(person, kind, due) for due, _name, person, kind in live_work_rows(user=SYSTEM, today=today)}
+    assert stored == live
+    assert {person for person, _kind, _due in before - stored} == {person_a.pk}  # the visit and the test done
+    assert {row for row in before if row[0] == person_c.pk} <= stored
