@@ -35,6 +35,7 @@ from .pathway import pathway_stages
 # copied from a masked list (5201**********503X → "503X"). Names and pinyin initials hold no digits.
 _ID_FRAGMENT = re.compile(r"^[0-9]{1,17}[0-9xX]?$")
 _TEXTS = ArrayField(TextField())  # ``name_bigrams(name)``: cases/migrations/0014_person_name_bigrams.py
+NAME_RUN = 2  # characters: a search this long goes through the index of each name's two-character runs
 
 
 def may_see_health(user: User) -> bool:
@@ -51,7 +52,7 @@ def person_list(*, user: User, query: str = "") -> QuerySet[Person]:
     if _ID_FRAGMENT.match(query):
         return persons.filter(id_number__endswith=query.upper())
     in_name = Q(name__contains=query)
-    if len(query) == 2 and connection.vendor == "postgresql":  # found through the index of two-character runs
+    if len(query) == NAME_RUN and connection.vendor == "postgresql":  # found through the index of those runs
         persons = persons.alias(name_bigrams=Func("name", function="name_bigrams", output_field=_TEXTS))
         in_name &= Q(name_bigrams__contains=[query])
     return persons.filter(in_name | Q(name_initials__startswith=query.lower()))

@@ -36,7 +36,7 @@ A rate's value is numerator / denominator; a zero denominator is no data (None),
 
 import datetime as dt
 from collections import defaultdict
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -361,8 +361,8 @@ CLASSES_KEPT = 2  # dates: the latest, and the one before (a page drawn just bef
 def classes_store(day: dt.date) -> dict[str, dict[str, tuple[int, int | None]]]:
     """Store every person's classes on ``day`` (the province's reader: sealed persons too) in place of that date's,
     and return the figures they sum to: the figures ``region_figures(day)`` gives, from the very rows the
-    drill-downs of ``day`` will list. Part of the caller's transaction; the oldest dates beyond ``CLASSES_KEPT``
-    are dropped."""
+    drill-downs of ``day`` will list. Part of the caller's transaction. Then only the latest ``CLASSES_KEPT`` dates
+    are kept (``day``'s own go again when it is older: an older date recomputed, its drill-downs class live)."""
     table = ClassedPerson._meta.db_table
     columns = ", ".join(CLASSED)
     select = f"SELECT %(day)s, id, {columns} FROM classed"  # noqa: S608 (constant names)
@@ -370,11 +370,15 @@ def classes_store(day: dt.date) -> dict[str, dict[str, tuple[int, int | None]]]:
     classes_drop(day)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} (date, person_id, {columns}) {sql}", params)
-        kept = list(ClassedPerson.objects.values_list("date", flat=True).distinct().order_by("-date")[:CLASSES_KEPT])
-        if kept:
-            cursor.execute(f"DELETE FROM {table} WHERE date < %s", [kept[-1]])  # noqa: S608
     stored = f"WITH classed AS (SELECT person_id AS id, {columns} FROM {table} WHERE date = %(day)s)"  # noqa: S608
-    return _summed_figures(stored + FIGURES_SQL, {"day": day}, day, SYSTEM)
+    figures = _summed_figures(stored + FIGURES_SQL, {"day": day}, day, SYSTEM)  # before the oldest dates go
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT date FROM {table} ORDER BY date DESC LIMIT %s", [CLASSES_KEPT])  # noqa: S608
+        kept = [day for (day,) in cursor.fetchall()]
+        cursor.execute(f"DELETE FROM {table} WHERE date < %s", [kept[-1]])  # noqa: S608
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")  # the planner's view of the new rows, before autovacuum gets to it
+    return figures
 
 
 def classes_drop(day: dt.date) -> None:
@@ -383,9 +387,25 @@ def classes_drop(day: dt.date) -> None:
         cursor.execute(f"DELETE FROM {ClassedPerson._meta.db_table} WHERE date = %s", [day])  # noqa: S608
 
 
+@contextmanager
+def one_reading():
+    """The reads within, on the reading database, see one snapshot of it (PostgreSQL: a REPEATABLE READ transaction;
+    inside a transaction already, that one's)."""
+    alias = read_alias()
+    reader = connections[alias]
+    outermost = not reader.in_atomic_block
+    with transaction.atomic(using=alias):
+        if outermost and reader.vendor == "postgresql":
+            with reader.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def classes_stored(day: dt.date) -> bool:
     """Whether the classes of ``day`` are stored (on the reading database): its drill-downs read them."""
-    return ClassedPerson.objects.using(read_alias()).filter(date=day).exists()
+    with connections[read_alias()].cursor() as cursor:  # (a date, not a person: no scope to read through)
+        cursor.execute(f"SELECT 1 FROM {ClassedPerson._meta.db_table} WHERE date = %s LIMIT 1", [day])  # noqa: S608
+        return cursor.fetchone() is not None
 
 
 def drill_conditions(indicator: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from ..indicators import (
     drill_conditions,
     drill_down,
     drill_down_sealed,
+    one_reading,
     stored_counts,
 )
 from ..models import IndicatorSnapshot
@@ -56,21 +57,24 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
         day, code, indicator = snapshot.date, snapshot.region_id, snapshot.indicator
         labels = {"complement": COMPLEMENTS.get(indicator), "numerator": _("Numerator")}
         labels["denominator"] = _("Denominator")
-        if classes_stored(day):  # a page at a time of the rows stored by the figure's own run
-            counts = stored_counts(day=day, region_code=code, indicator=indicator, viewer=user)
-            lists = {
-                key: (StoredList(day=day, region_code=code, condition=where, viewer=user, count=shown), shown, sealed)
-                for key, where in drill_conditions(indicator).items()
-                for shown, sealed in [counts[key]]
-            }
-        else:  # a date whose classes are no longer kept: every person of the region classed now
-            lists = _live_lists(day, code, indicator, user)
-        lists = {key: (labels[key], *value) for key, value in lists.items() if labels[key] is not None}
-        chosen = self.request.GET.get("list")
-        chosen = chosen if chosen in lists else next(iter(lists))
-        label, rows, _count, sealed = lists[chosen]
-        page = Paginator(rows, self.per_page).get_page(self.request.GET.get("page"))
-        shown = Person.objects.visible_to(user).select_related("township").in_bulk(page.object_list)
+        # the counts, the page and its persons read from one snapshot: a run storing or dropping classes meanwhile
+        # cannot leave tabs that disagree with the page
+        with one_reading():
+            if classes_stored(day):  # a page at a time of the rows stored by the figure's own run
+                counts = stored_counts(day=day, region_code=code, indicator=indicator, viewer=user)
+                pages = {
+                    key: StoredList(day=day, region_code=code, condition=where, viewer=user, count=counts[key][0])
+                    for key, where in drill_conditions(indicator).items()
+                }
+                lists = {key: (pages[key], *counts[key]) for key in pages}
+            else:  # a date whose classes are no longer kept: every person of the region classed now
+                lists = _live_lists(day, code, indicator, user)
+            lists = {key: (labels[key], *value) for key, value in lists.items() if labels[key] is not None}
+            chosen = self.request.GET.get("list")
+            chosen = chosen if chosen in lists else next(iter(lists))
+            label, rows, _count, sealed = lists[chosen]
+            page = Paginator(rows, self.per_page).get_page(self.request.GET.get("page"))
+            shown = Person.objects.visible_to(user).select_related("township").in_bulk(page.object_list)
         return {
             **context,
             "person_based": True,
