@@ -6,8 +6,7 @@
 
 As ``demo_province`` through Django's test client (the whole view: scope, timeline, WeasyPrint, audit), it times the
 file of the person with the median timeline and of the one with the longest, among the first ``--sample`` persons:
-the median wall and CPU time of ``--rounds`` requests after one warm-up (the cache cleared before each), the pages and
-the bytes, and the median of the same file printed again unchanged (the bytes ``render_pdf`` cached). ``--profile``
+the median wall and CPU time of ``--rounds`` requests after one warm-up, the pages and the bytes. ``--profile``
 prints the functions where one request of the longest file spends its time (cProfile, by internal time). Its last
 line is JSON. Wall time on a shared machine moves with its load; CPU time is the steadier figure.
 """
@@ -31,7 +30,6 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     setup()
-    from django.core.cache import cache
     from django.urls import reverse
     from pypdf import PdfReader
 
@@ -49,17 +47,13 @@ def main() -> None:
     for label, (entries, pk) in chosen.items():
         url = reverse("cases:person_file_pdf", args=[pk])
         content = client.get(url).content  # warm-up: imports, fonts found, templates compiled
-        walls, cpus, again = [], [], []
+        walls, cpus = [], []
         for _ in range(args.rounds):
-            cache.clear()  # rendered, not the copy ``render_pdf`` keeps of the same HTML
             wall, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             walls.append((time.perf_counter() - wall) * 1000)
             cpus.append((time.process_time() - cpu) * 1000)
             assert response.status_code == 200
-            wall = time.perf_counter()
-            assert client.get(url).content == response.content  # printed again, unchanged: the cached bytes
-            again.append((time.perf_counter() - wall) * 1000)
         pages = len(PdfReader(io.BytesIO(content)).pages)
         results[label] = {
             "person": pk,
@@ -68,15 +62,13 @@ def main() -> None:
             "bytes": len(content),
             "wall_ms": round(statistics.median(walls)),
             "cpu_ms": round(statistics.median(cpus)),
-            "again_ms": round(statistics.median(again)),
         }
         print(
             f"{label} file (person {pk}, {entries} timeline entries, {pages} pages, {len(content):,} bytes): "
             f"median {statistics.median(walls):.0f} ms wall, {statistics.median(cpus):.0f} ms CPU "
-            f"over {args.rounds} requests; printed again unchanged {statistics.median(again):.0f} ms"
+            f"over {args.rounds} requests"
         )
     if args.profile:
-        cache.clear()
         profile = cProfile.Profile()
         profile.runcall(client.get, reverse("cases:person_file_pdf", args=[chosen["longest"][1]]))
         pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(25)
