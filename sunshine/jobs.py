@@ -64,9 +64,7 @@ def _alive_key(job_id: int) -> str:
     return f"sunshine:job:{job_id}:alive"
 
 
-def cache_get(key: str, default):
-    """The cache's value of ``key``, or ``default`` when the cache (Redis) is down: for callers that can do without.
-    ``cache_call`` writes the same way."""
+def _cache_get(key: str, default):
     try:
         return cache.get(key, default)
     except Exception:  # the cache (Redis) is down: callers fall back to the row
@@ -74,7 +72,7 @@ def cache_get(key: str, default):
         return default
 
 
-def cache_call(method: str, *args, **kwargs) -> None:
+def _cache_call(method: str, *args, **kwargs) -> None:
     try:
         getattr(cache, method)(*args, **kwargs)
     except Exception:
@@ -131,7 +129,7 @@ class _Heartbeat(threading.Thread):
         self.key, self.stopped = _alive_key(job_id), threading.Event()
 
     def beat(self) -> None:
-        cache_call("set", self.key, timezone.now().isoformat(), timeout=3 * settings.JOB_HEARTBEAT_SECONDS)
+        _cache_call("set", self.key, timezone.now().isoformat(), timeout=3 * settings.JOB_HEARTBEAT_SECONDS)
 
     def run(self) -> None:
         while not self.stopped.wait(settings.JOB_HEARTBEAT_SECONDS):
@@ -140,7 +138,7 @@ class _Heartbeat(threading.Thread):
     def stop(self) -> None:
         self.stopped.set()
         self.join()
-        cache_call("delete", self.key)
+        _cache_call("delete", self.key)
 
 
 def jobs_reap() -> int:
@@ -148,7 +146,7 @@ def jobs_reap() -> int:
     was lost; the number failed."""
     message = _("The job stopped because its worker was lost (restarted or out of memory). Start it again.")
     running = list(Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", flat=True))
-    lost = [pk for pk in running if cache_get(_alive_key(pk), None) is None]
+    lost = [pk for pk in running if _cache_get(_alive_key(pk), None) is None]
     failed = sum(_fail(pk, message, status=Job.Status.RUNNING) for pk in lost)
     if len(lost) == len(running) and _worker_alive():
         # An idle, living worker takes a queued message within seconds: a job queued this long has none.
@@ -177,13 +175,13 @@ def job_run(job_id: int) -> Job:
     heartbeat = _Heartbeat(job.pk)
     heartbeat.beat()  # before the job shows as running, so the reaper never sees it running without one
     if not Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(status=Job.Status.RUNNING):
-        cache_call("delete", heartbeat.key)  # the reaper failed it meanwhile (a message thought lost)
+        _cache_call("delete", heartbeat.key)  # the reaper failed it meanwhile (a message thought lost)
         job.refresh_from_db()
         return job
     heartbeat.start()
 
     def progress(done: int, total: int) -> None:
-        cache_call("set", _progress_key(job.pk), (done, total), timeout=24 * 3600)
+        _cache_call("set", _progress_key(job.pk), (done, total), timeout=24 * 3600)
 
     try:
         RUNNERS[job.kind](job, progress)
@@ -196,7 +194,7 @@ def job_run(job_id: int) -> Job:
         job.status = Job.Status.DONE
     finally:
         heartbeat.stop()
-    done, total = cache_get(_progress_key(job.pk), (0, None))
+    done, total = _cache_get(_progress_key(job.pk), (0, None))
     job.done, job.total = (total or done, total) if job.status == Job.Status.DONE else (done, total)
     job.finished_at = timezone.now()
     job.upload = None  # the input is not kept once it has been processed
@@ -206,7 +204,7 @@ def job_run(job_id: int) -> Job:
         file_name=job.file_name, content_type=job.content_type, done=job.done, total=job.total,
         finished_at=job.finished_at, upload=None,
     )  # fmt: skip
-    cache_call("delete", _progress_key(job.pk))
+    _cache_call("delete", _progress_key(job.pk))
     if not saved:
         job.refresh_from_db()
     return job
@@ -216,7 +214,7 @@ def job_progress(job: Job) -> tuple[int, int | None]:
     """(done, total) of a job: live from the cache while it runs, from the row once it has finished."""
     if job.finished:
         return job.done, job.total
-    return cache_get(_progress_key(job.pk), (job.done, job.total))
+    return _cache_get(_progress_key(job.pk), (job.done, job.total))
 
 
 def progress_context(job: Job) -> dict:

@@ -13,7 +13,6 @@ from cases.pathway import PATHWAY, Stage
 from sunshine.models import AuditEntry
 
 from ..factories import RECORD_FACTORIES, MeasureFactory
-from ..sunshine.test_job_faults import CACHE_DOWN
 
 pytestmark = pytest.mark.django_db
 
@@ -124,23 +123,3 @@ def test_the_person_page_links_the_printable_file(client, worker_a, person_a):
     client.force_login(worker_a)
     page = client.get(person_a.get_absolute_url()).content.decode()
     assert reverse("cases:person_file_pdf", args=[person_a.pk]) in page
-
-
-def test_a_second_print_of_an_unchanged_file_is_read_back_and_a_changed_file_prints_anew(
-    client, worker_a, history, monkeypatch
-):
-    from cases.models import Visit
-    from sunshine import pdf
-
-    client.force_login(worker_a)
-    url = reverse("cases:person_file_pdf", args=[history.pk])
-    first = client.get(url).content
-    monkeypatch.setattr(pdf, "_weasyprint", lambda html: pytest.fail("an unchanged file was rendered again"))
-    assert client.get(url).content == first
-    monkeypatch.undo()
-    Visit.objects.create(person=history, visited_on=dt.date(2026, 1, 5), recorded_by=worker_a)
-    again = client.get(url)
-    assert again.content != first and "2026-01-05" in pdf_text(again)[1]
-    with CACHE_DOWN:  # Redis down: every print is rendered, none fails
-        assert client.get(url).content == again.content
-    assert AuditEntry.objects.filter(event=AuditEntry.Event.EXPORT).count() == 4  # every print is audited
