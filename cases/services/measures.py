@@ -51,7 +51,8 @@ def measure_validate(measure: Measure, *, today: dt.date | None = None, others: 
         errors["end_reason"] = _("Give the reason the measure ended.")
     if kind == MeasureKind.COMMUNITY_REHAB and (measure.term_months or 0) > 36:
         errors["term_months"] = _("Community rehabilitation lasts at most 3 years (36 months).")
-    if kind == MeasureKind.COMMUNITY_REHAB and measure.term_months == 0:
+    if kind == MeasureKind.COMMUNITY_REHAB and measure.term_months == 0 and measure.pk is None:  # (a stored 0 is
+        # read as no term: such a measure can still be edited and closed)
         errors["term_months"] = _("A term is at least one month: leave it empty for the full 3 years.")
     if kind == MeasureKind.COMPULSORY_ISOLATION:
         if measure.extension_months > MAX_ISOLATION_EXTENSION_MONTHS:

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from cases.models import LawfulQuery, Person, WorkDue
 from cases.selectors import live_work_rows, work_rows
-from cases.services.work_list import work_list_rebuild
 from cases.services import lawful_query_decide, lawful_query_request
+from cases.services.work_list import work_list_rebuild
 from sunshine.models import AuditEntry
 
 from ..conftest import CAST

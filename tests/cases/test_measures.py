@@ -15,6 +15,7 @@ from cases.services import (
     measure_order,
     measure_record_discharge_notice,
     measure_record_report,
+    measure_validate,
 )
 
 from ..factories import MeasureFactory
@@ -260,3 +261,12 @@ def test_it_gives_the_work_list_the_planned_end_the_measure_gives(person_a, star
     if started_on == D(2024, 1, 31):
         rehab = {m.term_months: m.planned_end for m in measures if m.kind == "community_rehab"}
         assert (rehab[1], rehab[13], rehab[None]) == (D(2024, 2, 29), D(2025, 2, 28), D(2027, 1, 31))
+
+
+def test_a_stored_term_of_0_months_does_not_stop_its_measure_being_edited(person_a):
+    measure = MeasureFactory(person=person_a, kind="community_rehab", started_on=D(2012, 1, 1), term_months=0)
+    try:
+        measure_validate(measure, today=D(2013, 1, 1))
+    except ValidationError as error:
+        assert "term_months" not in error.message_dict
+    assert measure.planned_end == D(2015, 1, 1)  # read as no term: 3 years
