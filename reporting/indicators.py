@@ -374,8 +374,9 @@ def classes_store(day: dt.date) -> dict[str, dict[str, tuple[int, int | None]]]:
     figures = _summed_figures(stored + FIGURES_SQL, {"day": day}, day, SYSTEM)  # before the oldest dates go
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT date FROM {table} ORDER BY date DESC LIMIT %s", [CLASSES_KEPT])  # noqa: S608
-        kept = [day for (day,) in cursor.fetchall()]
-        cursor.execute(f"DELETE FROM {table} WHERE date < %s", [kept[-1]])  # noqa: S608
+        kept = [stored_day for (stored_day,) in cursor.fetchall()]  # (none: no one was registered by ``day``)
+        if kept:
+            cursor.execute(f"DELETE FROM {table} WHERE date < %s", [kept[-1]])  # noqa: S608
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {table}")  # the planner's view of the new rows, before autovacuum gets to it
     return figures

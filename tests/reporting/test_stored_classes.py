@@ -35,6 +35,8 @@ def demo(db):
 
 
 def test_the_stored_classes_sum_to_the_figures_computed_live(demo):
+    assert classes_store(D(2000, 1, 1)) == region_figures(D(2000, 1, 1))  # no one registered yet: nothing stored
+    assert not ClassedPerson.objects.exists()
     for day in (D(2012, 12, 31), DAY, D(2016, 6, 30)):
         assert classes_store(day) == region_figures(day)
         registered = Person.objects.filter(registered_on__lte=day).count()
