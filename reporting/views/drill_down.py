@@ -55,8 +55,11 @@ class DrillDownView(LoginRequiredMixin, TemplateView):
         if snapshot.indicator not in PERSON_CONDITIONS:
             return context
         day, code, indicator = snapshot.date, snapshot.region_id, snapshot.indicator
-        labels = {"complement": COMPLEMENTS.get(indicator), "numerator": _("Numerator")}
-        labels["denominator"] = _("Denominator")
+        labels = {
+            "complement": COMPLEMENTS.get(indicator),  # a rate's, where it has one
+            "numerator": _("Numerator"),
+            "denominator": _("Denominator"),
+        }
         # the counts, the page and its persons read from one snapshot: a run storing or dropping classes meanwhile
         # cannot leave tabs that disagree with the page
         with one_reading():
