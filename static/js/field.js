@@ -206,8 +206,8 @@
         else data[name] = input.value;
       }
       const record = { id: editing || crypto.randomUUID(), user, type, data, made_at: new Date().toISOString(), errors: null };
+      resetForm(); // at once: the next record may be begun while this one is written (a reset after would wipe it)
       await (await dbPromise).put("outbox", record);
-      resetForm();
       await render();
       send();
     });
