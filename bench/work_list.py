@@ -3,10 +3,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sunshine_worklist_120k .venv/bin/python bench/work_list.py
 
 The database is one ``seed_demo --persons N`` filled (``seed_demo`` stores today's list). Prints, median ms of
-``--rounds``: the nightly rebuild; a refresh of one person's items, as after a save (``--persons`` persons with an
-active measure, each refreshed once); and the home page (the work list) through Django's test client as
-``demo_province`` (page 1 and page 50) and ``demo_county``, with the stored list and with the list computed live
-(the same page with the stored day dropped), and their ratio. The rebuild at the end leaves the list as found.
+``--rounds``: the rebuild (every quarter of an hour); a refresh of one person's items, as after a save
+(``--persons`` persons with an active measure, each refreshed once); and the home page (the work list) through
+Django's test client as ``demo_province`` (page 1 and page 50) and ``demo_county``, with the stored list and with
+the list computed live (the same page with the stored day dropped), and their ratio. The rebuild at the end leaves
+the list as found.
 """
 
 import argparse

@@ -62,7 +62,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             # Department staff hold no caseload: their home is their department's own work.
             return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
         region = chosen_region(user, self.request.GET.get("region"))  # None: the whole scope
-        # today's stored rows, counted and read a page at a time (or, before the night's rebuild, computed now)
+        # today's stored rows, counted and read a page at a time (or, before the day's first rebuild, computed now)
         paginator = BoundedPaginator(work_rows(user=user, today=today, region=region), self.paginate_by)
         try:
             page = paginator.page(self.request.GET.get("page") or 1)

@@ -2,11 +2,10 @@
 kept by ``cases.services.work_list`` so that an office's page reads a page of rows instead of computing every
 township's list.
 
-The rows are the list of one day, ``WorkListDay``: rebuilt for the new day every night, and each changed person's
-rows computed again after every write that concerns them. A page asked for on another day (the night's rebuild
-not yet run, or a failed refresh having dropped the day) computes the list live. One gap remains: a process that
-dies between a write's commit and its refresh (the marks are in its memory) leaves that person's rows stale until
-the night's rebuild.
+The rows are the list of one day, ``WorkListDay``: rebuilt from 00:01 every quarter of an hour, and each changed
+person's rows computed again after every write that concerns them. A page asked for on another day (no rebuild yet
+that day, or a failed refresh having dropped the day) computes the list live. A process that dies between a write's
+commit and its refresh (the marks are in its memory) leaves that person's rows stale until the next rebuild.
 """
 
 from django.db import models
