@@ -365,7 +365,8 @@ def classes_store(day: dt.date) -> dict[str, dict[str, tuple[int, int | None]]]:
     are kept (``day``'s own go again when it is older: an older date recomputed, its drill-downs class live)."""
     table = ClassedPerson._meta.db_table
     columns = ", ".join(CLASSED)
-    select = f"SELECT %(day)s, id, {columns} FROM classed"  # noqa: S608 (constant names)
+    # in region order: a region's rows lie together on disk, so a drill-down's count reads a few pages, not one per row
+    select = f"SELECT %(day)s, id, {columns} FROM classed ORDER BY township, id"  # noqa: S608 (constant names)
     sql, params = _facts_statement(day, Person.objects.counted_by(SYSTEM), select)
     classes_drop(day)
     with connection.cursor() as cursor:

@@ -16,9 +16,10 @@ from .choices import AUDIT_READERS, LEVEL_DEPTH, ROLE_LEVEL, Department, Level, 
 from .regions import RegionCode, within
 
 
-def prefix_index(field: str, name: str) -> models.Index:
-    """A btree index usable by ``LIKE 'code%'`` on PostgreSQL (region prefix filters); plain elsewhere."""
-    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
+def prefix_index(field: str, name: str, include: tuple[str, ...] = ()) -> models.Index:
+    """A btree index usable by ``LIKE 'code%'`` on PostgreSQL (region prefix filters); plain elsewhere. ``include``
+    adds columns to its leaves (PostgreSQL), so a statement that needs only those reads the index, not the table."""
+    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"], include=list(include) or None)
 
 
 class TrigramIndex(GinIndex):

@@ -68,7 +68,9 @@ class Person(Versioned):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         indexes = [
-            prefix_index("township", "person_township_prefix"),
+            # the persons of a region by id, from the index alone: a drill-down counts its stored rows joined to these
+            # (issue 17: a county's count at 120 k persons 12.4 → 5.4 ms)
+            prefix_index("township", "person_township_prefix", include=("id",)),
             models.Index(fields=ordering, name="person_list_order"),
             # a record joined to its person for the scope (the township, sealed or not) reads this, not the table
             # (issue 17: counting the province's stored work list, 170 → 50 ms); PostgreSQL only

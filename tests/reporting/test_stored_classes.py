@@ -43,6 +43,14 @@ def test_the_stored_classes_sum_to_the_figures_computed_live(demo):
         assert ClassedPerson.objects.filter(date=day).count() == registered > 0
 
 
+def test_the_stored_classes_are_written_in_region_order(demo):
+    """A region's rows are written together (a drill-down's count of a county reads a few pages, not one per person)."""
+    classes_store(DAY)
+    rows = list(ClassedPerson.objects.filter(date=DAY).order_by("pk").values_list("township", "person_id"))
+    assert len({township for township, _person in rows}) > 1
+    assert rows == sorted(rows)
+
+
 def _listed(client, url: str) -> dict[str, tuple]:
     """Each tab of a drill-down: its count, the sealed persons it leaves out and every person, page by page."""
     first = client.get(url)
