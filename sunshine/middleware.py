@@ -1,6 +1,8 @@
 import json
+import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +33,23 @@ class TwoFactorRequiredMiddleware:
                 return JsonResponse({"detail": "Two-factor verification required."}, status=403)
             return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware:
+    """Keep a signed-in session alive while it is used, writing it at most once a ``SESSION_REFRESH_SECONDS``:
+    a session ends ``SESSION_COOKIE_AGE`` after its last write, so after 30 idle minutes (give or take the minute),
+    without an UPDATE and a commit on every page (``SESSION_SAVE_EVERY_REQUEST``: one for each of them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session, now = request.session, int(time.time())
+        stale = now - session.get("_touched", 0) >= settings.SESSION_REFRESH_SECONDS
+        if SESSION_KEY in session and (stale or session.modified):  # (modified: being written anyway, by a sign-in)
+            session["_touched"] = now  # saved, its expiry pushed on, by SessionMiddleware
+        return response
 
 
 class InterfaceLanguageMiddleware:

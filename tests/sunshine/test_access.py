@@ -69,7 +69,7 @@ def test_scoped_tables_have_a_prefix_index():
     """On PostgreSQL the index uses varchar_pattern_ops, so LIKE '5201%' can use it whatever the collation."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Person._meta.db_table)
-    assert constraints["person_township_prefix"]["columns"] == ["township_id"]
+    assert constraints["person_township_prefix"]["columns"][0] == "township_id"  # (PostgreSQL: the id included)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_township_prefix'")

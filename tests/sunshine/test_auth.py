@@ -42,6 +42,22 @@ def test_sessions_expire_when_idle(client, worker_a):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_use_keeps_a_session_alive_written_at_most_once_a_minute(client, worker_a, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.post(reverse("login"), {"username": "worker_a", "password": PASSWORD})
+    session = Session.objects.filter(session_key=client.session.session_key)
+    written = session.get().expire_date
+    for _ in range(3):  # pages within the minute: the session is not written again
+        assert client.get(reverse("home")).status_code == 200
+    assert session.get().expire_date == written
+    session.update(expire_date=timezone.now() + timezone.timedelta(seconds=90))  # as if 28.5 minutes idle
+    settings.SESSION_REFRESH_SECONDS = 0  # (a minute later)
+    assert client.get(reverse("home")).status_code == 200
+    assert abs((session.get().expire_date - timezone.now()).total_seconds() - 30 * 60) < 60  # 30 minutes again
+
+
 def test_a_county_officer_must_enrol_a_second_factor(client, settings, county_officer):
     settings.REQUIRE_2FA = True
     client.post(reverse("login"), {"username": "county_officer", "password": PASSWORD})
