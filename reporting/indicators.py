@@ -420,22 +420,27 @@ def drill_conditions(indicator: str) -> dict[str, str]:
     return {"complement": complement, "numerator": numerator, "denominator": denominator}
 
 
-def _stored_classed(day: dt.date, region_code: str, persons) -> tuple[str, dict]:
-    """A ``classed`` CTE of the stored rows of ``day`` in ``region_code`` (its township on D) of ``persons``."""
-    persons_sql, named = named_sql(persons.order_by().values("id"))
+def _stored_classed(day: dt.date, region_code: str, viewer, *, listed: bool) -> tuple[str, dict]:
+    """A ``classed`` CTE of the stored rows of ``day`` in ``region_code`` (its township on D) of the persons
+    ``viewer``'s figures count, or, ``listed``, of those ``viewer`` sees: the counted less the sealed (``visible_to``
+    is ``counted_by`` less ``sealed_from``), a few left out rather than every other one joined."""
     columns = ", ".join(f"c.{column}" for column in CLASSED)
-    sql = (
-        f"WITH classed AS (SELECT c.person_id AS id, {columns} FROM {ClassedPerson._meta.db_table} c "  # noqa: S608
-        f"WHERE c.date = %(day)s AND c.township LIKE %(prefix)s AND c.person_id IN ({persons_sql})) "
-    )
-    return sql, {**named, "day": day, "prefix": f"{region_code}%"}
+    where, params = "c.date = %(day)s AND c.township LIKE %(prefix)s", {"day": day, "prefix": f"{region_code}%"}
+    if not Person.scope.counts_all(viewer):  # (the province's officers count everyone: no join to every person)
+        counted_sql, counted = named_sql(Person.objects.counted_by(viewer).order_by().values("id"))
+        where, params = f"{where} AND c.person_id IN ({counted_sql})", {**params, **counted}
+    if listed:
+        hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
+        where, params = f"{where} AND c.person_id NOT IN ({hidden_sql})", {**params, **hidden}
+    table = ClassedPerson._meta.db_table
+    return f"WITH classed AS (SELECT c.person_id AS id, {columns} FROM {table} c WHERE {where}) ", params  # noqa: S608
 
 
 def stored_counts(*, day: dt.date, region_code: str, indicator: str, viewer) -> dict[str, tuple[int, int]]:
     """Each list of ``drill_conditions`` as (the persons ``viewer`` sees in it, the sealed ones it leaves out),
     from the stored classes of ``day``: one statement."""
     conditions = drill_conditions(indicator)
-    sql, params = _stored_classed(day, region_code, Person.objects.counted_by(viewer))
+    sql, params = _stored_classed(day, region_code, viewer, listed=False)
     # the counted persons the viewer does not see are the sealed ones (``sealed_from``): few, unlike those they see
     hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
     sums = ", ".join(
@@ -455,7 +460,7 @@ class StoredList:
     that page's ids in id order (one statement)."""
 
     def __init__(self, *, day: dt.date, region_code: str, condition: str, viewer, count: int):
-        self.sql, self.params = _stored_classed(day, region_code, Person.objects.visible_to(viewer))
+        self.sql, self.params = _stored_classed(day, region_code, viewer, listed=True)
         self.sql += f"SELECT id FROM classed WHERE {condition} ORDER BY id LIMIT %(limit)s OFFSET %(offset)s"  # noqa: S608
         self._count = count
 

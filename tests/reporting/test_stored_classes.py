@@ -12,11 +12,14 @@ from django.urls import reverse
 from cases.models import Person
 from reporting.indicators import (
     PERSON_CONDITIONS,
+    StoredList,
     classes_drop,
     classes_store,
     classes_stored,
+    drill_conditions,
     one_reading,
     region_figures,
+    stored_counts,
 )
 from reporting.models import ClassedPerson, IndicatorSnapshot
 from reporting.snapshots import snapshots_compute, snapshots_compute_range
@@ -111,6 +114,34 @@ def test_the_stored_lists_are_the_figures_own(demo, client, county_officer, town
     classes_drop(DAY)  # classed now, the late record counts: the figure would change with the next run
     counts = [count for _key, _label, count in client.get(url).context["tabs"]]
     assert counts == [snapshot.denominator - snapshot.numerator + 1, snapshot.numerator, snapshot.denominator + 1]
+
+
+def test_the_province_lists_every_stored_row_but_the_sealed_and_a_grant_brings_one_back(
+    demo, province_officer, county_officer
+):
+    """A provincial officer counts every person, so the statements leave out the join to them (``counts_all``);
+    what they list is still ``visible_to``: the sealed persons left out, one under a lawful-query grant shown."""
+    from django.utils import timezone
+
+    from cases.models import LawfulQuery
+
+    classes_store(DAY)
+    persons = Person.objects.filter(township__parent_id="520102", registered_on__lte=DAY).order_by("pk")
+    granted, sealed = persons[:2]
+    Person.objects.filter(pk__in=[granted.pk, sealed.pk]).update(sealed=True)
+    LawfulQuery.objects.create(requester=province_officer, region_id="52", person=granted, querying_unit="公安厅",
+                               basis="case", purpose="办案", status="approved",
+                               expires_at=timezone.now() + dt.timedelta(days=1))  # fmt: skip
+    condition = drill_conditions("registered")["numerator"]
+    lists = {}
+    for viewer in (province_officer, county_officer):
+        count, hidden = stored_counts(day=DAY, region_code="520102", indicator="registered", viewer=viewer)["numerator"]
+        listed = StoredList(day=DAY, region_code="520102", condition=condition, viewer=viewer, count=count)[0:10_000]
+        assert len(listed) == count and count + hidden == persons.count()
+        lists[viewer.role] = (set(listed), hidden)
+    assert Person.scope.counts_all(province_officer) and not Person.scope.counts_all(county_officer)
+    assert lists["province_officer"] == (set(persons.values_list("pk", flat=True)) - {sealed.pk}, 1)
+    assert lists["county_officer"] == (lists["province_officer"][0] - {granted.pk}, 2)
 
 
 def test_the_latest_two_dates_are_kept_and_a_range_drops_its_dates(demo):

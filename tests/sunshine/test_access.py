@@ -1,7 +1,7 @@
 """The scoping mechanism itself: containment by code prefix, roles, and the PostgreSQL prefix index."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from cases.models import Measure, Person, Transfer, Visit
 from sunshine.access import Scope
@@ -73,14 +73,14 @@ def test_scoped_tables_have_a_prefix_index():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_township_prefix'")
-            assert "varchar_pattern_ops" in cursor.fetchone()[0]
-            # the region's persons by id from the index alone (it carries the id): a drill-down's count reads no table
-            with transaction.atomic():
-                for method in ("seqscan", "bitmapscan", "indexscan"):
-                    cursor.execute(f"SET LOCAL enable_{method} = off")
-                cursor.execute("EXPLAIN SELECT id FROM cases_person WHERE township_id LIKE %s", ["5201%"])
-                plan = " ".join(row[0] for row in cursor.fetchall())
-        assert "Index Only Scan using person_township_prefix" in plan
+            definition = cursor.fetchone()[0]
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("EXPLAIN SELECT id FROM cases_person WHERE township_id LIKE %s", ["5201%"])
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET enable_seqscan = on")
+        assert "person_township_prefix" in plan and "varchar_pattern_ops" in definition
+        # it carries the id: a region's persons by id (a drill-down's count joins them) read from the index alone
+        assert "INCLUDE (id)" in definition
 
 
 def test_actions_are_asked_of_the_declaration(cast, persons, township_b):
