@@ -55,7 +55,7 @@ from sunshine.db_router import read_alias
 from sunshine.models import Region
 from sunshine.regions import Level, RegionCode, within
 
-from .models import ClassedPerson
+from .models import ClassedPerson, IndicatorSnapshot
 
 COUNTS = (
     "registered",
@@ -420,17 +420,20 @@ def drill_conditions(indicator: str) -> dict[str, str]:
     return {"complement": complement, "numerator": numerator, "denominator": denominator}
 
 
-def _stored_classed(day: dt.date, region_code: str, viewer, *, listed: bool) -> tuple[str, dict]:
+def _stored_classed(day: dt.date, region_code: str, viewer, *, persons: str) -> tuple[str, dict]:
     """A ``classed`` CTE of the stored rows of ``day`` in ``region_code`` (its township on D) of the persons
-    ``viewer``'s figures count, or, ``listed``, of those ``viewer`` sees: the counted less the sealed (``visible_to``
-    is ``counted_by`` less ``sealed_from``), a few left out rather than every other one joined."""
+    ``viewer``'s figures count (``persons="counted"``), of those ``viewer`` sees (``"visible"``: the counted less the
+    sealed, as ``visible_to`` is ``counted_by`` less ``sealed_from``, a few left out rather than every other one
+    joined), or of the sealed ones alone (``"sealed"``: ``sealed_from``)."""
     columns = ", ".join(f"c.{column}" for column in CLASSED)
     where, params = "c.date = %(day)s AND c.township LIKE %(prefix)s", {"day": day, "prefix": f"{region_code}%"}
-    if not Person.scope.counts_all(viewer):  # (the province's officers count everyone: no join to every person)
+    hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
+    if persons == "sealed":
+        where, params = f"{where} AND c.person_id IN ({hidden_sql})", {**params, **hidden}
+    elif not Person.scope.counts_all(viewer):  # (the province's officers count everyone: no join to every person)
         counted_sql, counted = named_sql(Person.objects.counted_by(viewer).order_by().values("id"))
         where, params = f"{where} AND c.person_id IN ({counted_sql})", {**params, **counted}
-    if listed:
-        hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
+    if persons == "visible":
         where, params = f"{where} AND c.person_id NOT IN ({hidden_sql})", {**params, **hidden}
     table = ClassedPerson._meta.db_table
     return f"WITH classed AS (SELECT c.person_id AS id, {columns} FROM {table} c WHERE {where}) ", params  # noqa: S608
@@ -438,11 +441,33 @@ def _stored_classed(day: dt.date, region_code: str, viewer, *, listed: bool) -> 
 
 def stored_counts(*, day: dt.date, region_code: str, indicator: str, viewer) -> dict[str, tuple[int, int]]:
     """Each list of ``drill_conditions`` as (the persons ``viewer`` sees in it, the sealed ones it leaves out),
-    from the stored classes of ``day``: one statement."""
+    from the stored classes of ``day`` (in the caller's ``one_reading``). A viewer who counts every person
+    (``counts_all``) counts every stored row of the region: the figure itself, which the run summed from these very
+    rows, less the sealed persons among them; anyone else's are summed from the rows, one statement."""
+    if Person.scope.counts_all(viewer):
+        figure = (
+            IndicatorSnapshot.objects.visible_to(viewer)
+            .using(read_alias())
+            .filter(date=day, region_id=region_code, indicator=indicator)
+            .values_list("numerator", "denominator")
+            .first()
+        )
+        if figure is not None:
+            numerator, denominator = figure
+            totals = {"numerator": numerator, "denominator": denominator}
+            if denominator is not None:
+                totals["complement"] = denominator - numerator
+            sealed = _summed_counts(day, region_code, indicator, viewer, persons="sealed")
+            return {key: (totals[key] - hidden, hidden) for key, (_shown, hidden) in sealed.items()}
+    return _summed_counts(day, region_code, indicator, viewer, persons="counted")
+
+
+def _summed_counts(day: dt.date, region_code: str, indicator: str, viewer, *, persons: str) -> dict:
+    """``stored_counts`` summed from the stored rows of ``persons`` (``_stored_classed``): one statement."""
     conditions = drill_conditions(indicator)
-    sql, params = _stored_classed(day, region_code, viewer, listed=False)
+    sql, params = _stored_classed(day, region_code, viewer, persons=persons)
     # the counted persons the viewer does not see are the sealed ones (``sealed_from``): few, unlike those they see
-    hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
+    hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="s")
     sums = ", ".join(
         f"SUM(CASE WHEN {condition} AND hidden.id IS NULL THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {condition} AND hidden.id IS NOT NULL THEN 1 ELSE 0 END)"
@@ -460,7 +485,7 @@ class StoredList:
     that page's ids in id order (one statement)."""
 
     def __init__(self, *, day: dt.date, region_code: str, condition: str, viewer, count: int):
-        self.sql, self.params = _stored_classed(day, region_code, viewer, listed=True)
+        self.sql, self.params = _stored_classed(day, region_code, viewer, persons="visible")
         self.sql += f"SELECT id FROM classed WHERE {condition} ORDER BY id LIMIT %(limit)s OFFSET %(offset)s"  # noqa: S608
         self._count = count
 

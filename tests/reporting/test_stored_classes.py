@@ -119,13 +119,15 @@ def test_the_stored_lists_are_the_figures_own(demo, client, county_officer, town
 def test_the_province_lists_every_stored_row_but_the_sealed_and_a_grant_brings_one_back(
     demo, province_officer, county_officer
 ):
-    """A provincial officer counts every person, so the statements leave out the join to them (``counts_all``);
-    what they list is still ``visible_to``: the sealed persons left out, one under a lawful-query grant shown."""
+    """A provincial officer counts every person (``counts_all``): their counts are the figure less the sealed persons
+    among its rows, as summing the rows gives, and their lists leave out the join to every person; what they list
+    is still ``visible_to``: the sealed persons left out, one under a lawful-query grant shown."""
     from django.utils import timezone
 
     from cases.models import LawfulQuery
+    from reporting.indicators import _summed_counts
 
-    classes_store(DAY)
+    snapshots_compute(day=DAY)
     persons = Person.objects.filter(township__parent_id="520102", registered_on__lte=DAY).order_by("pk")
     granted, sealed = persons[:2]
     Person.objects.filter(pk__in=[granted.pk, sealed.pk]).update(sealed=True)
@@ -142,6 +144,10 @@ def test_the_province_lists_every_stored_row_but_the_sealed_and_a_grant_brings_o
     assert Person.scope.counts_all(province_officer) and not Person.scope.counts_all(county_officer)
     assert lists["province_officer"] == (set(persons.values_list("pk", flat=True)) - {sealed.pk}, 1)
     assert lists["county_officer"] == (lists["province_officer"][0] - {granted.pk}, 2)
+    for code in ("52", "5201", "520102", "520102016"):
+        for indicator in PERSON_CONDITIONS:
+            args = {"day": DAY, "region_code": code, "indicator": indicator, "viewer": province_officer}
+            assert stored_counts(**args) == _summed_counts(**args, persons="counted"), (code, indicator)
 
 
 def test_the_latest_two_dates_are_kept_and_a_range_drops_its_dates(demo):
