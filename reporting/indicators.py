@@ -427,13 +427,14 @@ def _stored_classed(day: dt.date, region_code: str, viewer, *, persons: str) -> 
     joined), or of the sealed ones alone (``"sealed"``: ``sealed_from``)."""
     columns = ", ".join(f"c.{column}" for column in CLASSED)
     where, params = "c.date = %(day)s AND c.township LIKE %(prefix)s", {"day": day, "prefix": f"{region_code}%"}
-    hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
     if persons == "sealed":
+        hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
         where, params = f"{where} AND c.person_id IN ({hidden_sql})", {**params, **hidden}
     elif not Person.scope.counts_all(viewer):  # (the province's officers count everyone: no join to every person)
         counted_sql, counted = named_sql(Person.objects.counted_by(viewer).order_by().values("id"))
         where, params = f"{where} AND c.person_id IN ({counted_sql})", {**params, **counted}
     if persons == "visible":
+        hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
         where, params = f"{where} AND c.person_id NOT IN ({hidden_sql})", {**params, **hidden}
     table = ClassedPerson._meta.db_table
     return f"WITH classed AS (SELECT c.person_id AS id, {columns} FROM {table} c WHERE {where}) ", params  # noqa: S608
@@ -443,7 +444,9 @@ def stored_counts(*, day: dt.date, region_code: str, indicator: str, viewer) -> 
     """Each list of ``drill_conditions`` as (the persons ``viewer`` sees in it, the sealed ones it leaves out),
     from the stored classes of ``day`` (in the caller's ``one_reading``). A viewer who counts every person
     (``counts_all``) counts every stored row of the region: the figure itself, which the run summed from these very
-    rows, less the sealed persons among them; anyone else's are summed from the rows, one statement."""
+    rows (``snapshots_compute``: only it writes both), less the sealed persons among them; anyone else's are summed
+    from the rows, one statement."""
+    conditions = drill_conditions(indicator)
     if Person.scope.counts_all(viewer):
         figure = (
             IndicatorSnapshot.objects.visible_to(viewer)
@@ -452,7 +455,8 @@ def stored_counts(*, day: dt.date, region_code: str, indicator: str, viewer) -> 
             .values_list("numerator", "denominator")
             .first()
         )
-        if figure is not None:
+        # (a figure of the lists' shape: a rate's with a denominator, a count's without)
+        if figure is not None and (figure[1] is None) == ("denominator" not in conditions):
             numerator, denominator = figure
             totals = {"numerator": numerator, "denominator": denominator}
             if denominator is not None:

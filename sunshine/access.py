@@ -121,7 +121,8 @@ class Scope:
     def counts_all(self, user) -> bool:
         """Whether ``counted_by(user)`` is every row: a reader at the province (``settings.PROVINCE_CODE``), the root
         of every region. A statement that joins rows to the counted ones may then leave that join out: its region
-        condition holds for every row, and no index makes a join to every person cheap."""
+        condition holds for every row, and no index makes a join to every person cheap. Only for a scope whose every
+        row has its region (a person's township: never null); a row with none is counted by no one."""
         return self.may_read(user) and user.region_id == settings.PROVINCE_CODE
 
     def may_edit(self, user) -> bool:

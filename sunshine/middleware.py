@@ -46,7 +46,11 @@ class SlidingSessionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session, now = request.session, int(time.time())
-        stale = now - session.get("_touched", 0) >= settings.SESSION_REFRESH_SECONDS
+        if session.session_key is None:  # no session sent or begun (an API token, a first visit): nothing to load
+            return response
+        # (a short idle limit is pushed on within its first half, so a session in use never lapses)
+        every = min(settings.SESSION_REFRESH_SECONDS, settings.SESSION_COOKIE_AGE // 2)
+        stale = now - session.get("_touched", 0) >= every
         if SESSION_KEY in session and (stale or session.modified):  # (modified: being written anyway, by a sign-in)
             session["_touched"] = now  # saved, its expiry pushed on, by SessionMiddleware
         return response

@@ -58,6 +58,22 @@ def test_use_keeps_a_session_alive_written_at_most_once_a_minute(client, worker_
     assert abs((session.get().expire_date - timezone.now()).total_seconds() - 30 * 60) < 60  # 30 minutes again
 
 
+def test_a_short_idle_limit_is_pushed_on_within_its_first_half(client, worker_a, settings):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_COOKIE_AGE = 60  # a minute idle: written every 30 s of use, never lapsing while in use
+    client.post(reverse("login"), {"username": "worker_a", "password": PASSWORD})
+    stored = client.session
+    stored["_touched"] = int(time.time()) - 31
+    stored.save()
+    written = Session.objects.get(session_key=stored.session_key).expire_date
+    time.sleep(0.01)
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(session_key=stored.session_key).expire_date > written
+
+
 def test_a_county_officer_must_enrol_a_second_factor(client, settings, county_officer):
     settings.REQUIRE_2FA = True
     client.post(reverse("login"), {"username": "county_officer", "password": PASSWORD})
