@@ -420,6 +420,11 @@ def drill_conditions(indicator: str) -> dict[str, str]:
     return {"complement": complement, "numerator": numerator, "denominator": denominator}
 
 
+def _sealed_ids(viewer, prefix: str) -> tuple[str, dict]:
+    """The ids of the persons sealed from ``viewer`` (``sealed_from``) as SQL with named parameters."""
+    return named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix=prefix)
+
+
 def _stored_classed(day: dt.date, region_code: str, viewer, *, persons: str) -> tuple[str, dict]:
     """A ``classed`` CTE of the stored rows of ``day`` in ``region_code`` (its township on D) of the persons
     ``viewer``'s figures count (``persons="counted"``), of those ``viewer`` sees (``"visible"``: the counted less the
@@ -428,13 +433,13 @@ def _stored_classed(day: dt.date, region_code: str, viewer, *, persons: str) -> 
     columns = ", ".join(f"c.{column}" for column in CLASSED)
     where, params = "c.date = %(day)s AND c.township LIKE %(prefix)s", {"day": day, "prefix": f"{region_code}%"}
     if persons == "sealed":
-        hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
+        hidden_sql, hidden = _sealed_ids(viewer, "h")
         where, params = f"{where} AND c.person_id IN ({hidden_sql})", {**params, **hidden}
     elif not Person.scope.counts_all(viewer):  # (the province's officers count everyone: no join to every person)
         counted_sql, counted = named_sql(Person.objects.counted_by(viewer).order_by().values("id"))
         where, params = f"{where} AND c.person_id IN ({counted_sql})", {**params, **counted}
     if persons == "visible":
-        hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="h")
+        hidden_sql, hidden = _sealed_ids(viewer, "h")
         where, params = f"{where} AND c.person_id NOT IN ({hidden_sql})", {**params, **hidden}
     table = ClassedPerson._meta.db_table
     return f"WITH classed AS (SELECT c.person_id AS id, {columns} FROM {table} c WHERE {where}) ", params  # noqa: S608
@@ -471,7 +476,7 @@ def _summed_counts(day: dt.date, region_code: str, indicator: str, viewer, *, pe
     conditions = drill_conditions(indicator)
     sql, params = _stored_classed(day, region_code, viewer, persons=persons)
     # the counted persons the viewer does not see are the sealed ones (``sealed_from``): few, unlike those they see
-    hidden_sql, hidden = named_sql(Person.objects.sealed_from(viewer).order_by().values("id"), prefix="s")
+    hidden_sql, hidden = _sealed_ids(viewer, "s")
     sums = ", ".join(
         f"SUM(CASE WHEN {condition} AND hidden.id IS NULL THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {condition} AND hidden.id IS NOT NULL THEN 1 ELSE 0 END)"
