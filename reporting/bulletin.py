@@ -150,7 +150,13 @@ def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:
     snapshots = IndicatorSnapshot.objects.visible_to(user).filter(
         date__in=[day, previous_day], region_id__in=codes, indicator__in=CODES
     )
-    found = {(s.date, s.region_id, s.indicator): s for s in snapshots}
+    # (tuples, not snapshots: a few hundred model instances would cost more than the statement)
+    found = {
+        (date, region_code, indicator): (pk, numerator, denominator)
+        for pk, date, region_code, indicator, numerator, denominator in snapshots.values_list(
+            "pk", "date", "region_id", "indicator", "numerator", "denominator"
+        )
+    }
     targets = targets_on(day=day, region_codes=codes)
 
     def figure(place: Region, code: str) -> Figure:
@@ -158,10 +164,10 @@ def bulletin(*, user, region: Region, month: dt.date) -> Bulletin:
         now, before = found.get((day, place.code, code)), found.get((previous_day, place.code, code))
         result = Figure(region=place, rate=rate)
         if now is not None:
-            result.numerator, result.denominator, result.snapshot_id = now.numerator, now.denominator, now.pk
-            result.value = _value(now.numerator, now.denominator, rate=rate)
+            result.snapshot_id, result.numerator, result.denominator = now
+            result.value = _value(result.numerator, result.denominator, rate=rate)
         if before is not None:
-            result.previous = _value(before.numerator, before.denominator, rate=rate)
+            result.previous = _value(*before[1:], rate=rate)
         target = targets.get((place.code, code))
         if target is not None and target.applies_on(day):
             result.goal = target.goal_on(day)[0]

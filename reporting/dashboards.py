@@ -17,7 +17,7 @@ from sunshine.models import Region, User
 from sunshine.regions import LENGTH_OF_LEVEL
 
 from .indicators import LABELS, RATES, ranks
-from .models import IndicatorSnapshot
+from .models import IndicatorSnapshot, figure_value
 from .snapshots import month_ends
 from .targets import assess, targets_on
 
@@ -127,8 +127,11 @@ def _trend(snapshots, region, as_of, targets) -> dict:
     dates = [day for day in month_ends(TREND_FROM, as_of) if day <= as_of]
     if not dates or dates[-1] != as_of:
         dates.append(as_of)
+    rows = snapshots.filter(region=region, date__in=dates, indicator__in=HEADLINE)
+    # (tuples, not snapshots: a few hundred model instances would cost more than the statement)
     values = {
-        (s.date, s.indicator): s.value for s in snapshots.filter(region=region, date__in=dates, indicator__in=HEADLINE)
+        (day, code): figure_value(numerator, denominator)
+        for day, code, numerator, denominator in rows.values_list("date", "indicator", "numerator", "denominator")
     }
     dates = [day for day in dates if any((day, code) in values for code in HEADLINE)]
     series = {code: [_percent(values.get((day, code))) for day in dates] for code in HEADLINE}
@@ -177,10 +180,10 @@ def _map(snapshots, region, as_of) -> dict:
     rows = (
         snapshots.filter(date=as_of, indicator__in=MAP_RATES, region__level__in=levels)
         .within(region)
-        .select_related("region")
+        .values_list("region_id", "region__name", "region__level", "indicator", "numerator", "denominator")
     )
     data: dict[str, dict] = {}
-    for snapshot in rows:
-        entry = data.setdefault(snapshot.region_id, {"name": snapshot.region.name, "level": snapshot.region.level})
-        entry[snapshot.indicator] = _percent(snapshot.value)
+    for code, name, level_of, indicator, numerator, denominator in rows:
+        entry = data.setdefault(code, {"name": name, "level": level_of})
+        entry[indicator] = _percent(figure_value(numerator, denominator))
     return {"map_level": level, "map_data": data}

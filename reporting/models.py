@@ -30,6 +30,13 @@ class Pairing(models.Model):
         return f"{self.unit} → {self.region}"
 
 
+def figure_value(numerator: int, denominator: int | None) -> float | int | None:
+    """A figure's value: a count's numerator, a rate's numerator / denominator (None when the denominator is 0)."""
+    if denominator is None:
+        return numerator
+    return numerator / denominator if denominator else None
+
+
 class IndicatorSnapshot(models.Model):
     """One indicator of one region on one date (DESIGN §4): numerator and denominator (none for counts).
 
@@ -60,9 +67,7 @@ class IndicatorSnapshot(models.Model):
 
     @property
     def value(self):
-        if self.denominator is None:
-            return self.numerator
-        return self.numerator / self.denominator if self.denominator else None
+        return figure_value(self.numerator, self.denominator)
 
 
 class ClassedPerson(models.Model):
