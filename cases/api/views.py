@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -8,6 +9,7 @@ from sunshine.api.serializers import call_service
 from sunshine.api.viewsets import ScopedModelViewSet
 from sunshine.audit import audit_event
 from sunshine.models import AuditEntry
+from sunshine.regions import RegionCode
 
 from .. import services
 from ..models import (
@@ -60,6 +62,18 @@ class RecordViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = ["person"]
     select_related = ("recorded_by",)
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        date, region = self.model.date_field, getattr(self.request.user, "region_id", None)
+        by_date = self.model._meta.ordering[0] == f"-{date}"
+        if self.action == "list" and by_date and region and RegionCode(region).is_township:
+            # A township's records are a few thousand among the province's millions. Walking the province's
+            # (date, id) index for them reads rows in proportion to the province (a visit page at 120 k persons:
+            # 14,381 rows walked, 55 ms); sorting the township's own, found through its persons, does not (9 ms).
+            # The planner prices the walk too low, so the date is sorted as an expression no index serves.
+            rows = rows.order_by(Coalesce(date, date).desc(), *self.model._meta.ordering[1:])
+        return rows
 
 
 def record_viewset(model_class, serializer_class):

@@ -81,3 +81,34 @@ def test_a_page_number_past_any_list_is_not_found_and_last_counts_from_its_own_p
     # 9+ rows, more to come (it was "6 rows, exact", with no next page, counted from the first row)
     last = client.get(url, {"page": "last"}).json()
     assert (last["count"], last["count_exact"], len(last["results"])) == (9, False, 2) and last["next"]
+
+
+@pytest.mark.parametrize("kind", ["visit", "urine-test"])
+def test_a_township_sorts_its_own_records_and_an_office_walks_the_date_index(
+    client, worker_a, county_officer, township_a, township_b, bound, kind
+):
+    """Newest first, the same ids as the county sees of that township, page after page; a township's page sorts its
+    own records (an expression no index serves) instead of walking the province's (date, id) index."""
+    import datetime as dt
+
+    record = RECORD_FACTORIES[kind]
+    date_field = record._meta.model.date_field
+    days = [dt.date(2012, 3, 1) + dt.timedelta(days=n % 3) for n in range(5)]  # ties on a date: broken by id
+    mine = [record(person=PersonFactory(township=township_a), **{date_field: day}).pk for day in days]
+    record(person=PersonFactory(township=township_b))  # (another township's)
+    url = reverse(f"api:{kind}-list")
+
+    def listed(user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            pages = [client.get(url, {"page": page}).json() for page in (1, 2, 3)]
+        page_sql = [query["sql"] for query in queries if "ORDER BY" in query["sql"] and "COUNT(" not in query["sql"]]
+        return [row["id"] for page in pages for row in page["results"]], page_sql
+
+    expected = sorted(mine, key=lambda pk: (days[mine.index(pk)], pk), reverse=True)
+    as_worker, worker_sql = listed(worker_a)
+    assert as_worker == expected
+    assert worker_sql and all("ORDER BY COALESCE(" in sql for sql in worker_sql)
+    as_county, county_sql = listed(county_officer)
+    assert [pk for pk in as_county if pk in mine] == expected
+    assert county_sql and not any("COALESCE(" in sql.split("ORDER BY")[1] for sql in county_sql)
