@@ -89,11 +89,14 @@ def main() -> None:
         results = []
         with serve(urls[args.persons], args.workers, work / f"gunicorn_{args.persons}.log") as url:
             for users in stages:
+                keep_work_list(args.persons)
                 results.append((users, locust(url, plans[args.persons], work / f"load_{users}", users=users,
                                               seconds=args.seconds)))  # fmt: skip
                 report_stage(users, results[-1][1])
+            keep_work_list(args.persons)
             probes = {args.persons: probe(url, plans[args.persons], work / "probe_large", args.rounds)}
         if args.small:
+            keep_work_list(args.small)
             with serve(urls[args.small], args.workers, work / f"gunicorn_{args.small}.log") as url:
                 probes[args.small] = probe(url, plans[args.small], work / "probe_small", args.rounds)
         summary(args.persons, args.small, results, probes)
@@ -167,6 +170,22 @@ def use_database(server, size: int, *, reuse: bool) -> None:
             cursor.execute("VACUUM ANALYZE reporting_classedperson")
     print(f"{name}: seeded in {seeded:.0f} s, figures of {since}..{DEMO_TODAY} in "
           f"{time.perf_counter() - began - seeded:.0f} s", flush=True)  # fmt: skip
+
+
+def keep_work_list(size: int) -> None:
+    """Rebuild today's work list in sunshine_load_<size> if the day has turned since it was built (at midnight in
+    TIME_ZONE): the quarter-hourly task would have, and without it every office's work list is computed live."""
+    from django.db import connections
+    from django.utils import timezone
+
+    from cases.models import WorkListDay
+    from cases.services.work_list import work_list_rebuild
+
+    connections.close_all()
+    connections.settings["default"]["NAME"] = f"sunshine_load_{size}"
+    if not WorkListDay.holds(timezone.localdate()):
+        work_list_rebuild(timezone.localdate())
+        print(f"sunshine_load_{size}: work list of {timezone.localdate()} rebuilt (the day turned)", flush=True)
 
 
 def drop_database(server, size: int) -> None:
