@@ -124,9 +124,7 @@ def use_database(server, size: int, *, reuse: bool) -> None:
     """Point Django at sunshine_load_<size>, seeding it first unless ``reuse`` finds that population there."""
     from django.core.management import call_command
     from django.db import connection, connections
-    from django.utils import timezone
 
-    from cases.services.work_list import work_list_rebuild
     from reporting.indicators import classes_stored
 
     name = f"sunshine_load_{size}"
@@ -141,7 +139,7 @@ def use_database(server, size: int, *, reuse: bool) -> None:
             cursor.execute("SELECT count(*) FROM cases_person")
             if cursor.fetchone()[0] == size:
                 call_command("migrate", verbosity=0)  # the code may have moved on since it was seeded
-                work_list_rebuild(timezone.localdate())  # as the nightly task does (seeded on another day, perhaps)
+                keep_work_list(size)  # seeded on another day, perhaps
                 if not classes_stored(DEMO_TODAY):  # seeded before the drill-downs' classes were stored
                     call_command("compute_indicators", date=DEMO_TODAY, stdout=io.StringIO())
                     with connection.cursor() as cursor:
@@ -178,13 +176,16 @@ def keep_work_list(size: int) -> None:
     from django.db import connections
     from django.utils import timezone
 
-    from cases.models import WorkListDay
+    from cases.models import WorkDue, WorkListDay
     from cases.services.work_list import work_list_rebuild
+    from sunshine.db import analyze
 
-    connections.close_all()
-    connections.settings["default"]["NAME"] = f"sunshine_load_{size}"
+    if connections.settings["default"]["NAME"] != f"sunshine_load_{size}":
+        connections.close_all()
+        connections.settings["default"]["NAME"] = f"sunshine_load_{size}"
     if not WorkListDay.holds(timezone.localdate()):
         work_list_rebuild(timezone.localdate())
+        analyze(WorkDue)  # as autovacuum would a minute later (this machine's PostgreSQL may run none)
         print(f"sunshine_load_{size}: work list of {timezone.localdate()} rebuilt (the day turned)", flush=True)
 
 
