@@ -68,9 +68,10 @@ class Person(Versioned):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         indexes = [
-            # the persons of a region by id, from the index alone: a drill-down counts its stored rows joined to these
-            # (issue 17: a county's count at 120 k persons 12.4 → 5.4 ms)
-            prefix_index("township", "person_township_prefix", include=("id",)),
+            # the persons of a region by id, sealed or not, from the index alone: a drill-down counts its stored rows
+            # joined to these, and every scoped list of a county or a prefecture joins its rows to them (issue 17: a
+            # county's drill-down count at 120 k persons 12.4 → 5.4 ms; its work list count 17.6 → 4.5 ms)
+            prefix_index("township", "person_township_prefix", include=("id", "sealed")),
             models.Index(fields=ordering, name="person_list_order"),
             # a record joined to its person for the scope (the township, sealed or not) reads this, not the table
             # (issue 17: counting the province's stored work list, 170 → 50 ms); PostgreSQL only
