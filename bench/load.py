@@ -171,8 +171,9 @@ def use_database(server, size: int, *, reuse: bool) -> None:
 
 
 def keep_work_list(size: int) -> None:
-    """Rebuild today's work list in sunshine_load_<size> if the day has turned since it was built (at midnight in
-    TIME_ZONE): the quarter-hourly task would have, and without it every office's work list is computed live."""
+    """Rebuild today's work list in sunshine_load_<size> if none is stored for today (the day has turned at
+    midnight in TIME_ZONE, or ``migrate`` dropped it): the quarter-hourly task would have, and without it every
+    office's work list is computed live."""
     from django.db import connections
     from django.utils import timezone
 
@@ -186,7 +187,7 @@ def keep_work_list(size: int) -> None:
     if not WorkListDay.holds(timezone.localdate()):
         work_list_rebuild(timezone.localdate())
         analyze(WorkDue)  # as autovacuum would a minute later (this machine's PostgreSQL may run none)
-        print(f"sunshine_load_{size}: work list of {timezone.localdate()} rebuilt (the day turned)", flush=True)
+        print(f"sunshine_load_{size}: work list of {timezone.localdate()} rebuilt (none was stored)", flush=True)
 
 
 def drop_database(server, size: int) -> None:
