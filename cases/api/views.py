@@ -66,7 +66,7 @@ class RecordViewSet(ScopedModelViewSet):
     def get_queryset(self):
         rows = super().get_queryset()
         date, region = self.model.date_field, getattr(self.request.user, "region_id", None)
-        by_date = self.model._meta.ordering[0] == f"-{date}"
+        by_date = self.model._meta.ordering[:1] == [f"-{date}"]
         if self.action == "list" and by_date and region and RegionCode(region).is_township:
             # A township's records are a few thousand among the province's millions. Walking the province's
             # (date, id) index for them reads rows in proportion to the province (a visit page at 120 k persons:
