@@ -21,7 +21,7 @@ from sunshine.pdf import render_pdf
 from sunshine.views import ServiceFormView, chosen_region
 
 from . import services
-from .choices import TestResult, TransferStatus
+from .choices import TestResult
 from .forms import (
     RECORD_KINDS,
     AlertDecisionForm,
@@ -43,6 +43,7 @@ from .selectors import may_see_health, person_list, work_items, work_regions, wo
 from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
+HOME_LIST = 10  # open alerts and open transfers on the home page; the rest on their own lists
 POSITIVE_TEST_HELP = gettext_lazy(
     "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
 )
@@ -78,10 +79,18 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "page_obj": page,
             "region": region,
             "regions": work_regions(user),
-            "alerts": Alert.objects.visible_to(user).filter(acknowledged_on__isnull=True).select_related("person")[:50],
-            "transfers": Transfer.objects.visible_to(user)
-            .filter(status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
-            .select_related("person", "from_township", "to_township")[:50],
+            # the newest open ones, one more than shown to know whether their lists (open ones first) hold more
+            "alerts": list(
+                Alert.objects.visible_to(user)
+                .filter(acknowledged_on__isnull=True)
+                .select_related("person")[: HOME_LIST + 1]
+            ),
+            "transfers": list(
+                Transfer.objects.visible_to(user)
+                .open()
+                .select_related("person", "from_township", "to_township")[: HOME_LIST + 1]
+            ),
+            "home_list": HOME_LIST,
             "can_register": may(user, "add", Person),
             "may_log": {
                 kind.replace("-", "_"): may(user, "add", model) for kind, (model, _fields) in RECORD_KINDS.items()
@@ -142,9 +151,7 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
                 if may(user, "add", model) and not person.sealed
             ],
             "sections": person_sections(person, user),
-            "open_transfer": Transfer.objects.visible_to(user)
-            .filter(person=person, status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY))
-            .first(),
+            "open_transfer": Transfer.objects.visible_to(user).filter(person=person).open().first(),
         }
 
 
@@ -377,7 +384,7 @@ class TransferListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         transfers = Transfer.objects.visible_to(self.request.user)
-        return transfers.select_related("person", "from_township", "to_township").order_by("-status", "-requested_on")
+        return transfers.select_related("person", "from_township", "to_township").open_first()
 
 
 class TransferDecisionView(ServiceFormView):

@@ -28,6 +28,21 @@ def sending(user, transfer: "Transfer") -> bool:
 
 
 DECIDERS = frozenset({Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER})
+OPEN = (TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY)  # awaiting someone's decision
+# the list's order: the open transfers before the decided ones, the newest first within each
+OPEN_FIRST = (
+    models.Case(models.When(status__in=OPEN, then=models.Value(0)), default=models.Value(1)),
+    models.F("requested_on").desc(),
+    models.F("id").desc(),
+)
+
+
+class TransferQuerySet(ScopedQuerySet):
+    def open(self) -> "TransferQuerySet":
+        return self.filter(status__in=OPEN)
+
+    def open_first(self) -> "TransferQuerySet":
+        return self.order_by(*OPEN_FIRST)
 
 
 class Transfer(models.Model):
@@ -58,7 +73,7 @@ class Transfer(models.Model):
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     decision_notes = models.CharField(_("decision notes"), max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = TransferQuerySet.as_manager()
     scope = Scope(
         path="from_township",
         also=("to_township",),
@@ -78,7 +93,8 @@ class Transfer(models.Model):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         indexes = [
-            models.Index(fields=ordering, name="transfer_list_order"),  # the list's order (issue 17)
+            models.Index(fields=ordering, name="transfer_list_order"),  # the API's order (issue 17)
+            models.Index(*OPEN_FIRST, name="transfer_open_first"),  # the list's
             prefix_index("from_township", "transfer_from_prefix"),
             prefix_index("to_township", "transfer_to_prefix"),
         ]
@@ -96,4 +112,4 @@ class Transfer(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY)
+        return self.status in OPEN

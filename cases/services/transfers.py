@@ -28,9 +28,7 @@ def transfer_start(
     elif to_township.code == person.township_id:
         errors["to_township"] = _("The person already belongs to this township.")
     check_field(errors, "requested_on", not_in_future, requested_on)
-    if Transfer.objects.filter(
-        person=person, status__in=(TransferStatus.PENDING, TransferStatus.AWAITING_COUNTY)
-    ).exists():
+    if Transfer.objects.filter(person=person).open().exists():
         errors["to_township"] = _("A transfer of this person is already open.")
     if errors:
         raise ValidationError(errors)

@@ -1,0 +1,96 @@
+"""What awaits a decision comes first: open alerts and open transfers head their lists, and the home page shows the
+newest few of them with a link to the rest.
+
+The alert list once sorted by ``acknowledged_on`` and left where the nulls go to the engine: SQLite puts them
+first, PostgreSQL last, so on the real database a county office saw alerts decided in 2008 above the open ones. The
+transfer list sorted by the status's text, which put rejected transfers first and those awaiting the county's
+approval behind the cancelled ones.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Alert, Transfer
+from cases.views import HOME_LIST
+
+from ..factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _alert(person, raised_on, acknowledged_on=None):
+    return Alert.objects.create(
+        person=person, kind="tests_missed", raised_on=raised_on, count=3, acknowledged_on=acknowledged_on
+    )
+
+
+def _transfer(person, to_township, requested_on, status):
+    return Transfer.objects.create(
+        person=person, from_township=person.township, to_township=to_township, requested_on=requested_on, status=status
+    )
+
+
+def test_the_alert_list_shows_the_open_alerts_first_the_newest_first(client, county_officer, township_a):
+    decided_long_ago = _alert(PersonFactory(township=township_a), D(2008, 6, 2), acknowledged_on=D(2008, 6, 9))
+    open_older = _alert(PersonFactory(township=township_a), D(2020, 1, 5))
+    decided_lately = _alert(PersonFactory(township=township_a), D(2024, 3, 1), acknowledged_on=D(2024, 3, 8))
+    open_newer = _alert(PersonFactory(township=township_a), D(2024, 2, 1))
+    client.force_login(county_officer)
+    listed = list(client.get(reverse("cases:alert_list")).context["object_list"])
+    assert listed == [open_newer, open_older, decided_lately, decided_long_ago]
+
+
+def test_the_transfer_list_shows_the_open_transfers_first_the_newest_first(
+    client, county_officer, township_a, township_b
+):
+    rows = [
+        ("rejected", D(2025, 5, 1)),
+        ("accepted", D(2025, 4, 1)),
+        ("awaiting_county", D(2024, 1, 1)),
+        ("cancelled", D(2025, 6, 1)),
+        ("pending", D(2025, 1, 1)),
+    ]
+    made = {status: _transfer(PersonFactory(township=township_a), township_b, day, status) for status, day in rows}
+    client.force_login(county_officer)
+    listed = [transfer.status for transfer in client.get(reverse("cases:transfer_list")).context["object_list"]]
+    assert listed == ["pending", "awaiting_county", "cancelled", "rejected", "accepted"]
+    assert all(transfer.is_open == (transfer.status in ("pending", "awaiting_county")) for transfer in made.values())
+
+
+def test_the_home_page_shows_the_newest_open_alerts_and_links_to_the_rest(client, county_officer, township_a):
+    alerts = [
+        _alert(PersonFactory(township=township_a), D(2025, 1, 1) + dt.timedelta(days=n)) for n in range(HOME_LIST)
+    ]
+    _alert(PersonFactory(township=township_a), D(2026, 1, 1), acknowledged_on=D(2026, 1, 2))  # decided: not here
+    client.force_login(county_officer)
+    page = client.get(reverse("home")).content.decode()
+    assert all(alert.person.name in page for alert in alerts)
+    assert "More open alerts" not in page and "更多待处理预警" not in page
+
+    older = _alert(PersonFactory(name="最早某", township=township_a), D(2024, 12, 31))
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert older.person.name not in page  # the eleventh, the oldest: on the alert list
+    assert all(alert.person.name in page for alert in alerts)
+    assert f'href="{reverse("cases:alert_list")}">更多待处理预警' in page
+    assert response.context["alerts"][0] == alerts[-1]
+
+
+def test_the_home_page_shows_the_newest_open_transfers_and_links_to_the_rest(
+    client, county_officer, township_a, township_b
+):
+    for n in range(HOME_LIST):
+        _transfer(PersonFactory(township=township_a), township_b, D(2025, 1, 1) + dt.timedelta(days=n), "pending")
+    _transfer(PersonFactory(name="已拒某", township=township_a), township_b, D(2026, 1, 1), "rejected")
+    client.force_login(county_officer)
+    page = client.get(reverse("home")).content.decode()
+    assert "已拒某" not in page
+    assert "更多待办执行地变更" not in page
+
+    _transfer(PersonFactory(name="最早某", township=township_a), township_b, D(2024, 12, 31), "awaiting_county")
+    page = client.get(reverse("home")).content.decode()
+    assert "最早某" not in page
+    assert f'href="{reverse("cases:transfer_list")}">更多待办执行地变更' in page
