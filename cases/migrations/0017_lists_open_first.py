@@ -25,6 +25,18 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "alerts",
             },
         ),
+        migrations.AlterModelOptions(
+            name="measure",
+            options={
+                "ordering": [
+                    models.OrderBy(models.F("started_on"), descending=True, nulls_first=True),
+                    models.OrderBy(models.F("ordered_on"), descending=True, nulls_first=True),
+                    "-id",
+                ],
+                "verbose_name": "measure",
+                "verbose_name_plural": "measures",
+            },
+        ),
         migrations.RemoveIndex(
             model_name="alert",
             name="alert_open",

@@ -71,11 +71,18 @@ class Measure(Versioned):
     )
 
     class Meta:
-        ordering = ["-started_on", "-ordered_on", "-id"]
+        # the newest first, and an order not yet started (awaiting its report) before them all: where a null goes is
+        # said, not left to the engine (SQLite and PostgreSQL put it at opposite ends)
+        ordering = [
+            models.F("started_on").desc(nulls_first=True),
+            models.F("ordered_on").desc(nulls_first=True),
+            "-id",
+        ]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         indexes = [
-            models.Index(fields=ordering, name="measure_list_order"),  # the list's order (issue 17)
+            # the list's order (issue 17): a descending column holds its nulls first
+            models.Index(fields=["-started_on", "-ordered_on", "-id"], name="measure_list_order"),
             # The few measures not ended (active, or orders awaiting their report): the work list's rows.
             models.Index(fields=["ended_on"], name="measure_ended_on"),
         ]

@@ -1,10 +1,12 @@
-"""What awaits a decision comes first: open alerts and open transfers head their lists, and the home page shows the
-newest few of them with a link to the rest.
+"""What awaits a decision comes first: open alerts and open transfers head their lists, an order awaiting its
+report heads a person's measures, and the home page shows the newest few open alerts and transfers with a link to
+the rest.
 
 The alert list once sorted by ``acknowledged_on`` and left where the nulls go to the engine: SQLite puts them
 first, PostgreSQL last, so on the real database a county office saw alerts decided in 2008 above the open ones. The
 transfer list sorted by the status's text, which put rejected transfers first and those awaiting the county's
-approval behind the cancelled ones.
+approval behind the cancelled ones. The measures sorted by start date descending, which puts an order not yet
+started first on PostgreSQL and last on SQLite.
 """
 
 import datetime as dt
@@ -15,7 +17,7 @@ from django.urls import reverse
 from cases.models import Alert, Transfer
 from cases.views import HOME_LIST
 
-from ..factories import PersonFactory
+from ..factories import MeasureFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -58,6 +60,16 @@ def test_the_transfer_list_shows_the_open_transfers_first_the_newest_first(
     listed = [transfer.status for transfer in client.get(reverse("cases:transfer_list")).context["object_list"]]
     assert listed == ["pending", "awaiting_county", "cancelled", "rejected", "accepted"]
     assert all(transfer.is_open == (transfer.status in ("pending", "awaiting_county")) for transfer in made.values())
+
+
+def test_an_order_awaiting_its_report_heads_the_persons_measures(client, worker_a, person_a):
+    ended = MeasureFactory(person=person_a, ordered_on=D(2011, 3, 1), started_on=D(2011, 3, 10), ended_on=D(2014, 3, 9))
+    later = MeasureFactory(person=person_a, ordered_on=D(2015, 5, 1), started_on=D(2015, 5, 8), ended_on=D(2018, 5, 7))
+    awaiting = MeasureFactory(person=person_a, ordered_on=D(2026, 1, 5), reported_on=None, started_on=None)
+    assert list(person_a.measures.all()) == [awaiting, later, ended]
+    client.force_login(worker_a)
+    shown = client.get(reverse("cases:person_detail", kwargs={"pk": person_a.pk})).context["measures"]
+    assert list(shown) == [awaiting, later, ended]
 
 
 def test_the_home_page_shows_the_newest_open_alerts_and_links_to_the_rest(client, county_officer, township_a):
