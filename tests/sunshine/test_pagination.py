@@ -2,6 +2,7 @@
 row of the province; the API says whether ``count`` is exact, the pages say "N+ 条"."""
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -112,3 +113,37 @@ def test_a_township_sorts_its_own_records_and_an_office_walks_the_date_index(
     as_county, county_sql = listed(county_officer)
     assert [pk for pk in as_county if pk in mine] == expected
     assert county_sql and not any("COALESCE(" in sql.split("ORDER BY")[1] for sql in county_sql)
+
+
+OURS = {"sunshine", "cases", "training", "placement", "welfare", "reporting", "outcomes"}
+
+
+def _nullable(model, path: str) -> bool:
+    """Whether the column at ``path`` (``field__field``) may read null: a nullable field on the way, or at the end."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.null:
+            return True
+        model = field.related_model
+    return False
+
+
+def test_an_ordering_says_where_the_nulls_of_a_nullable_column_go():
+    """SQLite sorts nulls first going up and last going down, PostgreSQL the other way: an ordering that leaves it
+    to the engine shows production another order than the tests on SQLite saw (the alert list did: open alerts,
+    whose decision date is null, sank below those decided in 2008). The ordering of every model of ours on a
+    nullable column says ``nulls_first`` or ``nulls_last``."""
+    unsaid, checked = [], 0
+    for model in apps.get_models():
+        if model._meta.app_label not in OURS:
+            continue
+        for term in model._meta.ordering:
+            if isinstance(term, str):
+                path, said = term.lstrip("-"), False
+            else:  # an OrderBy of a column: F("name").desc(nulls_first=True)
+                path, said = term.expression.name, bool(term.nulls_first or term.nulls_last)
+            checked += 1
+            if path != "pk" and _nullable(model, path) and not said:
+                unsaid.append(f"{model.__name__}: {term}")
+    assert checked > 30  # (every model's ordering was read)
+    assert unsaid == []
