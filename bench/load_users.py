@@ -107,15 +107,19 @@ def open_page(client: HttpSession, account: dict, page: str) -> None:
 
 
 def record_visit(client: HttpSession, account: dict, person: int) -> None:
-    """The visit form, then saving a home visit of today; saved means redirected to the person's file."""
+    """The visit form, then saving a home visit of today; saved means redirected to the person's file, which the
+    browser then opens: a request of its own (``person_file``), as it is one for the server."""
     level = account["level"]
     url = f"/cases/persons/{person}/records/visit/new/"
     form = dict(HIDDEN.findall(client.get(url, name=f"visit_form@{level}").text))
     form |= {"visited_on": dt.date.today().isoformat(), "kind": "home", "whereabouts_confirmed": "on",
              "visitors": "bench", "findings": ""}  # fmt: skip
-    with client.post(url, form, name=f"visit_save@{level}", catch_response=True) as response:
-        if f"/cases/persons/{person}/" not in response.url:
-            response.failure(f"the visit was not saved: {response.status_code} {response.url}")
+    with client.post(url, form, name=f"visit_save@{level}", allow_redirects=False, catch_response=True) as response:
+        location = response.headers.get("Location", "")
+        if response.status_code != 302 or not location.startswith(f"/cases/persons/{person}/"):
+            response.failure(f"the visit was not saved: {response.status_code} {location}")
+            return
+    client.get(location, name=f"person_file@{level}")
 
 
 class Staff(HttpUser):
