@@ -44,6 +44,10 @@ from .timeline import timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
 HOME_LIST = 10  # open alerts and open transfers on the home page; the rest on their own lists
+# Work items an office's list counts past a page's start ("1,000+ rows"): a list that long is narrowed by region,
+# not read to its end, and its exact size per region is the dashboard's (counting a province's 9,654 items at 120 k
+# persons took a third of its home page: 68 -> 35 ms in process)
+WORK_LIST_BOUND = 1_000
 POSITIVE_TEST_HELP = gettext_lazy(
     "A positive test is evidence of drug use: tell the community police, who record the drug-use finding (relapse)."
 )
@@ -64,7 +68,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             return {**super().get_context_data(**kwargs), "today": today, "sections": sections, "department": True}
         region = chosen_region(user, self.request.GET.get("region"))  # None: the whole scope
         # today's stored rows, counted and read a page at a time (or, before the day's first rebuild, computed now)
-        paginator = BoundedPaginator(work_rows(user=user, today=today, region=region), self.paginate_by)
+        paginator = BoundedPaginator(
+            work_rows(user=user, today=today, region=region), self.paginate_by, bound=WORK_LIST_BOUND
+        )
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage as error:

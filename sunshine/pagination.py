@@ -25,6 +25,11 @@ class BoundedPaginator(Paginator):
     start = 0  # the first row of the page asked for (set by ``page`` before anything counts)
     farthest = 2**40  # no list has this many rows; past it a row number would overflow the database's OFFSET
 
+    def __init__(self, *args, bound: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bound is not None:  # (else the class's: what a test sets on the class holds for every list)
+            self.bound = bound
+
     def page(self, number):
         with contextlib.suppress(TypeError, ValueError):  # not a number: validate_number refuses it
             start = (max(int(number), 1) - 1) * self.per_page

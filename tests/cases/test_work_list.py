@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Value
 from django.urls import reverse
 
+from cases import views
 from cases.models import Measure, Person, ScheduleRule, Sealing, StatusEvent, UrineTest, Visit, WorkDue, WorkListDay
 from cases.selectors import live_work_rows, work_items, work_list, work_rows
 from cases.services import work_list as work_store
@@ -156,6 +157,27 @@ def test_the_home_page_pages_and_filters_by_region(client, county_officer, towns
     assert "page=2" in first.content.decode() and township_b.name in first.content.decode()
     assert shown(_home(client, county_officer, region=township_b.code)) == ["乙"]
     assert _home(client, county_officer, page=3).status_code == 404
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["live", "stored"])
+def test_an_offices_list_counts_up_to_its_bound(client, county_officer, township_a, monkeypatch, stored):
+    """Past ``WORK_LIST_BOUND`` items from a page's start the pager says "N+ rows" (an office narrows a list that
+    long by region): the province's list is never counted to its end."""
+    today = dt.date.today()
+    for n in range(6):
+        _person(
+            township_a, f"甲{n}", {"ordered_on": today - dt.timedelta(days=10), "reported_on": None, "started_on": None}
+        )
+    if stored:
+        work_list_rebuild(today)
+    monkeypatch.setattr(HomeView, "paginate_by", 2)
+    monkeypatch.setattr(views, "WORK_LIST_BOUND", 3)
+    first, second = _home(client, county_officer), _home(client, county_officer, page=2)
+    assert "3+ 条" in first.content.decode() and "第1页" in first.content.decode()
+    assert "5+ 条" in second.content.decode()
+    assert [item.person.name for item, _stage in second.context["overdue"] + second.context["due"]] == ["甲2", "甲3"]
+    monkeypatch.setattr(views, "WORK_LIST_BOUND", 6)
+    assert "共3页" in _home(client, county_officer).content.decode()  # within the bound: counted exactly
 
 
 def test_a_region_outside_the_scope_is_refused(client, county_officer, worker_a, township_a):
