@@ -36,7 +36,7 @@ from .models.measures import COMMUNITY_TERM_YEARS, DISCHARGE_NOTICE_DAYS, REPORT
 from .pathway import COMMUNITY_MEASURE, COMPLETED, DETOX_MEASURE, GONE, RELAPSED, register_fact_source
 from .sections import register_home_section
 from .selectors import register_work_source, schedule_rules, scoped, treatments_under_way, work_row
-from .timeline import Entry, TimelineSource, register_timeline_source
+from .timeline import Entry, TimelineSource, person_rows, register_timeline_source
 
 # While detained, imprisoned or lost, tests and visits are not due (the clock still runs).
 ABSENT_KINDS = (StatusKind.DETAINED, StatusKind.IMPRISONED, StatusKind.LOST)
@@ -103,7 +103,7 @@ def _measure_facts(person_ids: list[int], day: dt.date) -> dict[int, set[str]]:
 @register_timeline_source
 def _measures(person: Person, user) -> list[Entry]:
     entries = []
-    for measure in Measure.objects.visible_to(user).filter(person=person):
+    for measure in person_rows(person, user, Measure):
         kind = measure.get_kind_display()
         if measure.ordered_on:
             entries.append(Entry(measure.ordered_on, kind, _("Ordered %(number)s") % {"number": measure.order_number}))
@@ -123,7 +123,7 @@ def _records(model, text: Callable, tone: Callable = lambda record: "") -> Timel
     def source(person: Person, user) -> list[Entry]:
         return [
             Entry(record.timeline_date, str(model._meta.verbose_name), text(record), tone(record))
-            for record in model.objects.visible_to(user).filter(person=person)
+            for record in person_rows(person, user, model)
         ]
 
     return register_timeline_source(source)
@@ -162,7 +162,7 @@ _records(Alert, lambda a: a.get_kind_display(), lambda a: "bad")
 
 @register_timeline_source
 def _transfers(person: Person, user) -> list[Entry]:
-    transfers = Transfer.objects.visible_to(user).filter(person=person).select_related("from_township", "to_township")
+    transfers = person_rows(person, user, Transfer, "from_township", "to_township")
     return [
         Entry(t.timeline_date, _("Transfer"), f"{t.from_township} → {t.to_township} · {t.get_status_display()}")
         for t in transfers

@@ -36,11 +36,11 @@ from .forms import (
     TransferForm,
     record_form_class,
 )
-from .models import Alert, DrugUseFinding, Measure, Person, Transfer, UrineTest
+from .models import Alert, DrugUseFinding, HelpGroupMember, Measure, Person, Transfer, UrineTest
 from .pathway import PATHWAY, pathway_stage, pathway_stages
 from .sections import home_sections, person_sections
 from .selectors import may_see_health, person_list, work_items, work_regions, work_rows
-from .timeline import timeline
+from .timeline import person_rows, reading_once, timeline
 
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICER})
 HOME_LIST = 10  # open alerts and open transfers on the home page; the rest on their own lists
@@ -138,27 +138,29 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user, person = self.request.user, self.object
-        return {
-            **super().get_context_data(**kwargs),
-            "today": dt.date.today(),
-            "show_health": may_see_health(user),
-            "can_edit": may(user, "change", person),
-            "may_order": may(user, "order", Measure) and not person.sealed,  # sealed: read under a grant (§3b)
-            "may_transfer": may(user, "transfer", person),
-            "may_seal": may(user, "seal", person),
-            "stage": pathway_stage(person.pk),
-            "pathway_steps": PATHWAY,
-            "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
-            "helpers": person.helpers.visible_to(user),
-            "timeline": timeline(person, user=user),
-            "record_kinds": [
-                (kind, model._meta.verbose_name)
-                for kind, (model, _fields) in RECORD_KINDS.items()
-                if may(user, "add", model) and not person.sealed
-            ],
-            "sections": person_sections(person, user),
-            "open_transfer": Transfer.objects.visible_to(user).filter(person=person).open().first(),
-        }
+        with reading_once(person):  # the timeline and the sections read the same rows
+            transfers = person_rows(person, user, Transfer, "from_township", "to_township")
+            return {
+                **super().get_context_data(**kwargs),
+                "today": dt.date.today(),
+                "show_health": may_see_health(user),
+                "can_edit": may(user, "change", person),
+                "may_order": may(user, "order", Measure) and not person.sealed,  # sealed: read under a grant (§3b)
+                "may_transfer": may(user, "transfer", person),
+                "may_seal": may(user, "seal", person),
+                "stage": pathway_stage(person.pk),
+                "pathway_steps": PATHWAY,
+                "measures": person_rows(person, user, Measure),
+                "helpers": person_rows(person, user, HelpGroupMember),
+                "timeline": timeline(person, user=user),
+                "record_kinds": [
+                    (kind, model._meta.verbose_name)
+                    for kind, (model, _fields) in RECORD_KINDS.items()
+                    if may(user, "add", model) and not person.sealed
+                ],
+                "sections": person_sections(person, user),
+                "open_transfer": next((transfer for transfer in transfers if transfer.is_open), None),
+            }
 
 
 class PersonRevealIdView(LoginRequiredMixin, View):
@@ -454,17 +456,18 @@ class PersonFilePdfView(LoginRequiredMixin, View):
         user = request.user
         person = get_object_or_404(Person.objects.visible_to(user).select_related("township__parent"), pk=pk)
         today = dt.date.today()
-        context = {
-            "person": person,
-            "today": today,
-            "printed_by": user,
-            "show_health": may_see_health(user),
-            "stage": pathway_stage(person.pk, today),
-            "pathway_steps": PATHWAY,
-            "measures": person.measures.visible_to(user),  # their person is this one: asking may() costs nothing
-            "helpers": person.helpers.visible_to(user),
-            "timeline": timeline(person, user=user),
-        }
+        with reading_once(person):  # the timeline reads the measures and the help group too
+            context = {
+                "person": person,
+                "today": today,
+                "printed_by": user,
+                "show_health": may_see_health(user),
+                "stage": pathway_stage(person.pk, today),
+                "pathway_steps": PATHWAY,
+                "measures": person_rows(person, user, Measure),
+                "helpers": person_rows(person, user, HelpGroupMember),
+                "timeline": timeline(person, user=user),
+            }
         content = render_pdf("cases/print/person_file.html", context, request=request)
         audit_event(
             person,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from cases.pathway import PLACED, register_fact_source
 from cases.sections import register_person_section
 from cases.selectors import register_work_source, scoped, work_row
-from cases.timeline import Entry, register_timeline_source
+from cases.timeline import Entry, person_rows, register_timeline_source
 from sunshine.access import may
 from sunshine.db import AddDays
 
@@ -29,14 +29,14 @@ def _placed(person_ids: list[int], day: dt.date) -> dict[int, set[str]]:
 @register_timeline_source
 def _placements(person, user) -> list[Entry]:
     entries = []
-    for placement in Placement.objects.visible_to(user).filter(person=person).select_related("base", "employer"):
+    for placement in person_rows(person, user, Placement, "base", "employer"):
         where = placement.base or placement.employer or ""
         entries.append(
             Entry(placement.contract_start, _("Placement"), f"{placement.get_mode_display()} {where}", "good")
         )
         if placement.last_day and placement.last_day <= dt.date.today():
             entries.append(Entry(placement.last_day, _("Placement"), _("Contract ended")))
-    for follow_up in FollowUp.objects.visible_to(user).filter(person=person):
+    for follow_up in person_rows(person, user, FollowUp):
         text = _("Still employed") if follow_up.still_employed else _("No longer employed")
         entries.append(Entry(follow_up.visited_on, _("Placement follow-up"), f"{text} {follow_up.notes}".strip()))
     return entries
@@ -60,8 +60,8 @@ def _follow_ups(*, user, today: dt.date, region=None, persons=None) -> list[Quer
 def _placement_section(person, user) -> dict:
     return {
         "template": "placement/person_section.html",
-        "placements": Placement.objects.visible_to(user).filter(person=person).select_related("base", "employer"),
-        "loans": Loan.objects.visible_to(user).filter(person=person),
+        "placements": person_rows(person, user, Placement, "base", "employer"),
+        "loans": person_rows(person, user, Loan),
         "can_place": may(user, "add", Placement),
         "can_decide_loans": may(user, "decide", Loan),
         "person": person,

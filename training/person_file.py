@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.pathway import TRAINING, register_fact_source
 from cases.sections import register_home_section, register_person_section
-from cases.timeline import Entry, register_timeline_source
+from cases.timeline import Entry, person_rows, register_timeline_source
 from sunshine.access import may
 from sunshine.choices import Role
 
@@ -46,7 +46,7 @@ def training_timeline(person, user) -> list[Entry]:
     """Enrolments, withdrawals and completions the user may see."""
     category = _("Skills training")
     entries = []
-    for enrolment in Enrolment.objects.visible_to(user).filter(person=person).select_related("course"):
+    for enrolment in person_rows(person, user, Enrolment, "course"):
         course = enrolment.course
         text = _("Enrolled in %(course)s") % {"course": course}
         if enrolment.status == EnrolmentStatus.AWAITING_APPROVAL:
@@ -67,7 +67,7 @@ def training_timeline(person, user) -> list[Entry]:
 def training_section(person, user) -> dict:
     return {
         "template": "training/person_section.html",
-        "enrolments": Enrolment.objects.visible_to(user).filter(person=person).select_related("course"),
+        "enrolments": person_rows(person, user, Enrolment, "course"),
         "can_enrol": may(user, "add", Enrolment) and user.role != Role.DEPARTMENT_STAFF,
         "person": person,
     }

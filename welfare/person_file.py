@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cases.sections import register_home_section, register_person_section
-from cases.timeline import Entry, register_timeline_source
+from cases.timeline import Entry, person_rows, register_timeline_source
 from sunshine.access import may
 
 from .choices import BenefitStatus
@@ -18,7 +18,7 @@ from .selectors import applications_to_decide
 def _benefits(person, user) -> dict:
     return {
         "template": "welfare/person_section.html",
-        "benefits": Benefit.objects.visible_to(user).filter(person=person),
+        "benefits": person_rows(person, user, Benefit),
         "can_apply": may(user, "add", Benefit),
         "person": person,
     }
@@ -48,7 +48,7 @@ def _joined(*parts: str) -> str:
 def benefit_entries(person, user) -> list[Entry]:
     # "benefit status" context: "Refused" alone is already a urine-test result.
     entries = []
-    for benefit in Benefit.objects.visible_to(user).filter(person=person):
+    for benefit in person_rows(person, user, Benefit):
         kind = benefit.get_kind_display()
         entries.append(Entry(benefit.applied_on, kind, _joined(_("Applied for"), benefit.application_notes)))
         if benefit.status == BenefitStatus.REFUSED:

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from cases.models import Visit
 from cases.pathway import PATHWAY, Stage
+from cases.timeline import person_rows, reading_once
 from sunshine.models import AuditEntry
 
 from ..factories import RECORD_FACTORIES, MeasureFactory
@@ -103,18 +105,19 @@ def test_the_file_takes_a_fixed_number_of_queries(
 ):
     client.force_login(county_officer)
     # session, user; person with township and county; pathway facts (measures, status events, training,
-    # placement); timeline (one query per source: cases 11, training 1, placement 2, welfare 1); measures;
-    # help group; audit insert; session save (savepoint, update, release); the lawful-query grant check (#14): 29
+    # placement); the person's rows, each list read once for the timeline, the measures and the help group (cases
+    # 11, training 1, placement 2, welfare 1); audit insert; session save (savepoint, update, release); the
+    # lawful-query grant check (#14): 27
     MeasureFactory(person=person_a)
     for factory in RECORD_FACTORIES.values():
         factory(person=person_a, recorded_by=worker_a)
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(27):
         small = client.get(reverse("cases:person_file_pdf", args=[person_a.pk]))
     for day in range(20):
         MeasureFactory(person=person_a, ordered_on=dt.date(2012, 1, 1) + dt.timedelta(days=day))
         for factory in RECORD_FACTORIES.values():
             factory(person=person_a, recorded_by=worker_a)
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(27):
         large = client.get(reverse("cases:person_file_pdf", args=[person_a.pk]))
     assert pdf_text(large)[0] > pdf_text(small)[0]  # more records, more pages, the same queries
 
@@ -123,3 +126,22 @@ def test_the_person_page_links_the_printable_file(client, worker_a, person_a):
     client.force_login(worker_a)
     page = client.get(person_a.get_absolute_url()).content.decode()
     assert reverse("cases:person_file_pdf", args=[person_a.pk]) in page
+
+
+def test_a_file_reads_each_list_of_its_rows_once_and_only_while_it_is_drawn(
+    worker_a, county_officer, person_a, person_b, django_assert_num_queries
+):
+    """The timeline and the sections ask for the same rows: within ``reading_once`` each list is read once for each
+    reader; outside it (and after it) every call reads afresh, so nothing written is missed."""
+    RECORD_FACTORIES["visit"](person=person_a, recorded_by=worker_a)
+    with reading_once(person_a):
+        with django_assert_num_queries(1):
+            first = person_rows(person_a, worker_a, Visit)
+            assert person_rows(person_a, worker_a, Visit) is first and len(first) == 1
+        with django_assert_num_queries(1):  # another reader: their own rows, read for them
+            assert person_rows(person_a, county_officer, Visit) == first
+        with django_assert_num_queries(1):  # another person: not held by this block
+            assert person_rows(person_b, worker_a, Visit) == []
+    RECORD_FACTORIES["visit"](person=person_a, recorded_by=worker_a)
+    assert len(person_rows(person_a, worker_a, Visit)) == 2
+    assert len(person_rows(person_a, worker_a, Visit)) == 2  # (read again: nothing is held outside the block)
