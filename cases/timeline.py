@@ -28,7 +28,8 @@ def register_timeline_source(source: TimelineSource) -> TimelineSource:
 
 
 def timeline(person: Person, *, user) -> list[Entry]:
-    """All entries for ``person`` that ``user`` may see, newest first; one query per source."""
+    """All entries for ``person`` that ``user`` may see, newest first; a query per source (within
+    ``reading_once``, none for a list of rows already read)."""
     entries = [entry for source in _sources for entry in source(person, user)]
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
 
@@ -37,19 +38,22 @@ def person_rows(person: Person, user, model, *related: str) -> list:
     """``person``'s rows of ``model`` that ``user`` may see (``related`` joined), in the model's order. Within
     ``reading_once(person)`` each is read once: the file's timeline and its sections ask for the same rows."""
     read = person.__dict__.get("_rows_read")
-    key = (model, getattr(user, "pk", None), related)
-    if read is not None and key in read:
-        return read[key]
-    rows = list(model.objects.visible_to(user).filter(person=person).select_related(*related))
-    if read is not None:
-        read[key] = rows
-    return rows
+    reader = getattr(user, "pk", None)
+    if read is None or reader is None:  # (no block, or a reader with no account: the system's, no one's)
+        return list(model.objects.visible_to(user).filter(person=person).select_related(*related))
+    key = (model, reader, related)
+    if key not in read:
+        read[key] = list(model.objects.visible_to(user).filter(person=person).select_related(*related))
+    return read[key]
 
 
 @contextlib.contextmanager
 def reading_once(person: Person):
-    """Within the block ``person_rows`` reads each list of ``person``'s rows once (a page's worth of reading: what
-    is written meanwhile is not seen)."""
+    """Within the block ``person_rows`` reads each list of ``person``'s rows once for each reader (a page's worth of
+    reading: what is written meanwhile is not seen). A block within another keeps the outer one's."""
+    if "_rows_read" in person.__dict__:
+        yield
+        return
     person._rows_read = {}
     try:
         yield

@@ -94,6 +94,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "transfers": list(
                 Transfer.objects.visible_to(user)
                 .open()
+                .open_first()  # (the order of the index that finds them)
                 .select_related("person", "from_township", "to_township")[: HOME_LIST + 1]
             ),
             "home_list": HOME_LIST,

@@ -86,23 +86,23 @@ def test_the_home_page_shows_the_newest_open_alerts_and_links_to_the_rest(client
     response = client.get(reverse("home"))
     page = response.content.decode()
     assert older.person.name not in page  # the eleventh, the oldest: on the alert list
-    assert all(alert.person.name in page for alert in alerts)
+    assert response.context["alerts"][:HOME_LIST] == alerts[::-1]  # the newest first
     assert f'href="{reverse("cases:alert_list")}">更多待处理预警' in page
-    assert response.context["alerts"][0] == alerts[-1]
 
 
 def test_the_home_page_shows_the_newest_open_transfers_and_links_to_the_rest(
     client, county_officer, township_a, township_b
 ):
-    for n in range(HOME_LIST):
-        _transfer(PersonFactory(township=township_a), township_b, D(2025, 1, 1) + dt.timedelta(days=n), "pending")
+    days = [D(2025, 1, 1) + dt.timedelta(days=n) for n in range(HOME_LIST)]
+    transfers = [_transfer(PersonFactory(township=township_a), township_b, day, "pending") for day in days]
     _transfer(PersonFactory(name="已拒某", township=township_a), township_b, D(2026, 1, 1), "rejected")
     client.force_login(county_officer)
-    page = client.get(reverse("home")).content.decode()
-    assert "已拒某" not in page
-    assert "更多待办执行地变更" not in page
+    response = client.get(reverse("home"))
+    assert "已拒某" not in response.content.decode() and "更多待办执行地变更" not in response.content.decode()
+    assert response.context["transfers"] == transfers[::-1]  # the open ones, the newest first
 
     _transfer(PersonFactory(name="最早某", township=township_a), township_b, D(2024, 12, 31), "awaiting_county")
-    page = client.get(reverse("home")).content.decode()
-    assert "最早某" not in page
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert "最早某" not in page and response.context["transfers"][:HOME_LIST] == transfers[::-1]
     assert f'href="{reverse("cases:transfer_list")}">更多待办执行地变更' in page

@@ -142,6 +142,9 @@ def test_a_file_reads_each_list_of_its_rows_once_and_only_while_it_is_drawn(
             assert person_rows(person_a, county_officer, Visit) == first
         with django_assert_num_queries(1):  # another person: not held by this block
             assert person_rows(person_b, worker_a, Visit) == []
+        with reading_once(person_a), django_assert_num_queries(0):  # a block within the block keeps its rows
+            assert person_rows(person_a, worker_a, Visit) is first
     RECORD_FACTORIES["visit"](person=person_a, recorded_by=worker_a)
     assert len(person_rows(person_a, worker_a, Visit)) == 2
     assert len(person_rows(person_a, worker_a, Visit)) == 2  # (read again: nothing is held outside the block)
+    assert "_rows_read" not in person_a.__dict__
