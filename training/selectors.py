@@ -23,7 +23,7 @@ def course_list(*, user: User, region: Region | None = None, skill: str = "") ->
     if region is not None:
         courses = courses.within(region)
     if skill.strip():
-        courses = courses.filter(skill__contains=skill.strip())
+        courses = courses.filter(skill__icontains=skill.strip())  # "cad" finds CAD制图 on either engine
     return courses.order_by("-start_date", "-id")  # aggregation drops Meta.ordering
 
 
