@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from sunshine.access import Scope, ScopedQuerySet
 from sunshine.models import Region
 
+HAZARD_RATIOS = ("placement", "training")  # the order every reader shows them in
+
 
 class OutcomeReport(models.Model):
     """The relapse outcomes of one region (province, prefecture or county) as of one date: Kaplan–Meier curves,
@@ -34,5 +36,7 @@ class OutcomeReport(models.Model):
     def summary(self) -> dict:
         """The shape of ``show_outcomes --json`` and of the API (DESIGN §6)."""
         data = self.data
-        ratios = data.get("hazard_ratio") or {"placement": None, "training": None}
+        stored = data.get("hazard_ratio") or {}
+        # in this order, not the stored one: PostgreSQL's jsonb keeps its keys shortest first ("training" first)
+        ratios = {name: stored.get(name) for name in HAZARD_RATIOS}
         return {"km": data.get("km", []), "hazard_ratio": ratios, "suppressed": data["suppressed"]}

@@ -124,11 +124,10 @@ def _changes_since(instance: Versioned, version: int) -> list[dict]:
         if saved_as <= version:
             continue
         fields = []
-        for name, (old, new) in changes.items():
-            if name in _UNSHOWN:
-                continue
-            field = model._meta.get_field(name)
-            fields.append((name, str(field.verbose_name), _display(field, old), _display(field, new)))
+        for field in model._meta.concrete_fields:  # in the form's order (the stored changes' keys come back in jsonb's)
+            if field.name in changes and field.name not in _UNSHOWN:
+                old, new = changes[field.name]
+                fields.append((field.name, str(field.verbose_name), _display(field, old), _display(field, new)))
         saves.append(
             {
                 "who": str(entry.actor) if entry.actor else _("the system"),

@@ -82,6 +82,18 @@ def test_any_save_based_on_an_old_version_is_refused(worker_a, county_officer, p
     assert (person_a.phone, person_a.address) == ("13900000002", "")
 
 
+def test_the_changes_of_a_refused_save_are_listed_in_the_forms_order(worker_a, county_officer, person_a):
+    """The fields another user changed, as the form shows them: not in the stored changes' key order (PostgreSQL's
+    jsonb gives keys shortest first: phone, notes, address)."""
+    first, second = Person.objects.get(pk=person_a.pk), Person.objects.get(pk=person_a.pk)
+    first.address, first.phone, first.notes = "新址", "13900000002", "搬家"
+    person_update(user=county_officer, person=first)
+    second.guardian_name = "某某"
+    with pytest.raises(StaleVersion) as refused:
+        person_update(user=worker_a, person=second)
+    assert [name for name, *_shown in refused.value.changes[0]["fields"]] == ["address", "phone", "notes"]
+
+
 def test_the_api_gives_an_etag_and_refuses_a_stale_if_match(client, worker_a, county_officer, person_a):
     url = reverse("api:person-detail", args=[person_a.pk])
     client.force_login(worker_a)

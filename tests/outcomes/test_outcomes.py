@@ -136,6 +136,14 @@ def test_show_outcomes_prints_the_design_shape(computed):
                                           "suppressed": True}  # fmt: skip
 
 
+def test_the_ratios_keep_their_order_whatever_order_the_stored_keys_come_in():
+    """PostgreSQL's jsonb gives a dict's keys back shortest first ("training" before "placement"): the page, the
+    workbook and the command show placement first on either engine."""
+    stored = {"training": None, "placement": {"value": 0.5, "lower": 0.3, "upper": 0.8}}
+    report = OutcomeReport(data={"hazard_ratio": stored, "suppressed": False})
+    assert list(report.summary()["hazard_ratio"].items()) == [("placement", stored["placement"]), ("training", None)]
+
+
 def test_compute_outcomes_command(records):
     out = io.StringIO()
     call_command("compute_outcomes", "--date", "2013-01-01", stdout=out)

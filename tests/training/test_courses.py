@@ -123,10 +123,13 @@ def test_the_list_filters_by_region_and_skill_and_counts_enrolled(client, worker
     assert [(course.pk, course.enrolled) for course in rows] == [(electric.pk, 2)]  # the awaiting one is not counted
     rows = client.get(reverse("training:course_list"), {"region": "52", "skill": "厨"}).context["object_list"]
     assert [course.skill for course in rows] == ["厨师"]
-    # Latin letters are found whatever their case: SQLite's LIKE ignores it, PostgreSQL's does not
+    # Latin letters are found whatever their case, on the page and in the API: SQLite's LIKE ignores it,
+    # PostgreSQL's does not
     CourseFactory(region_id="520102", skill="CAD制图")
     rows = client.get(reverse("training:course_list"), {"skill": "cad"}).context["object_list"]
     assert [course.skill for course in rows] == ["CAD制图"]
+    found = client.get(reverse("api:course-list"), {"skill": "cad"}).json()["results"]
+    assert [course["skill"] for course in found] == ["CAD制图"]
 
 
 @pytest.mark.parametrize(

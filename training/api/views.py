@@ -16,7 +16,7 @@ from . import serializers as s
 
 class CourseFilter(ScopedFilterSet):
     region = filters.CharFilter(method="within", help_text="Region code: courses of counties within it.")
-    skill = filters.CharFilter(field_name="skill", lookup_expr="contains")
+    skill = filters.CharFilter(field_name="skill", lookup_expr="icontains")  # as the page: "cad" finds CAD制图
 
     class Meta:
         model = Course

@@ -37,8 +37,7 @@ class Command(BaseCommand):
                 f"{point['month']:>5} {point['at_risk']:>8} {point['survival']:>12.3f}  "
                 f"{point['lower']:.3f}–{point['upper']:.3f}"
             )
-        for name in ("placement", "training"):  # a fixed order: PostgreSQL's jsonb keeps keys sorted its own way
-            ratio = summary["hazard_ratio"].get(name)
+        for name, ratio in summary["hazard_ratio"].items():  # (in HAZARD_RATIOS' order)
             shown = "not estimable"
             if ratio is not None:
                 shown = f"{ratio['value']:.2f} ({ratio['lower']:.2f}–{ratio['upper']:.2f})"
