@@ -148,3 +148,21 @@ def test_a_file_reads_each_list_of_its_rows_once_and_only_while_it_is_drawn(
     assert len(person_rows(person_a, worker_a, Visit)) == 2
     assert len(person_rows(person_a, worker_a, Visit)) == 2  # (read again: nothing is held outside the block)
     assert "_rows_read" not in person_a.__dict__
+
+
+def test_the_page_takes_the_same_queries_with_more_measures_and_records(
+    client, county_officer, person_a, worker_a, django_assert_max_num_queries
+):
+    """Each measure offers its actions by asking ``may`` of it, which reads the measure's person: the rows the file
+    reads carry that person, so the page costs the same with one measure or twenty."""
+    MeasureFactory(person=person_a)
+    client.force_login(county_officer)
+    with django_assert_max_num_queries(29):
+        client.get(person_a.get_absolute_url())
+    for day in range(20):
+        MeasureFactory(person=person_a, ordered_on=dt.date(2012, 1, 1) + dt.timedelta(days=day))
+        for factory in RECORD_FACTORIES.values():
+            factory(person=person_a, recorded_by=worker_a)
+    with django_assert_max_num_queries(29):
+        response = client.get(person_a.get_absolute_url())
+    assert len(response.context["measures"]) == 21 and len(response.context["timeline"]) > 60
