@@ -8,6 +8,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
+ && SECRET_KEY=build-only python manage.py build_print_fonts \
  && useradd --system --home /app sunshine
 USER sunshine
 EXPOSE 8000

@@ -10,7 +10,10 @@ class SunshineConfig(AppConfig):
         from auditlog.registry import auditlog
         from axes.signals import user_locked_out
 
-        from . import audit  # noqa: F401  (connects the login receivers)
+        from . import (
+            audit,  # noqa: F401  (connects the login receivers)
+            pdf,  # noqa: F401  (registers its check: the print fonts are built)
+        )
         from .models import User
         from .services import tokens_revoke_on_lockout
         from .validators import install_date_validators

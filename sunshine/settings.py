@@ -165,6 +165,8 @@ FORMAT_MODULE_PATH = ["sunshine.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The print fonts PDF documents embed (sunshine.pdf), cut by `manage.py build_print_fonts`.
+PRINT_FONT_DIR = env.path("PRINT_FONT_DIR", default=BASE_DIR / "var" / "fonts")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
