@@ -10,6 +10,8 @@ a visit). Its manager is built from ``ScopedQuerySet``, which offers ``visible_t
 ``SYSTEM`` is the one principal that is not a user: the system-wide reader of the nightly computations.
 """
 
+import contextlib
+import contextvars
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,10 +227,59 @@ def _unsealed(model, user=None) -> models.Q:
     condition = models.Q(**{f"{prefix}sealed": False})
     if user is not None:
         person_model = model if prefix == "" else model._meta.get_field("person").related_model
-        granted = person_model.granted_to(user)
+        granted = _granted_persons(user, person_model)
         if granted is not None:
             condition |= models.Q(**{f"{prefix}pk__in": granted})
     return condition
+
+
+# A request reads each reader's grants once (``grants_read_once``, opened by ``sunshine.middleware``): its page makes
+# a dozen scoped queries, and an office's would each carry the grant subquery. Outside a request (jobs, commands, the
+# tests' direct calls) every statement asks the database itself, so a grant is judged when the rows are read.
+_grants_read: contextvars.ContextVar[dict | None] = contextvars.ContextVar("grants_read", default=None)
+
+
+@contextlib.contextmanager
+def grants_read_once():
+    """Within the block each reader's active lawful-query grants are read once, on first need."""
+    if _grants_read.get() is not None:
+        yield
+        return
+    token = _grants_read.set({})
+    try:
+        yield
+    finally:
+        _grants_read.reset(token)
+
+
+def grants_changed() -> None:
+    """A grant was decided in this block: read everyone's again (the services that decide call it)."""
+    read = _grants_read.get()
+    if read is not None:
+        read.clear()
+
+
+def _active_grants(user, person_model):
+    """``user``'s active grants as (grant id, person id) pairs, read once within ``grants_read_once``; outside it,
+    the same as a queryset; None for a role that never holds one (and the system's reader)."""
+    read, reader = _grants_read.get(), getattr(user, "pk", None)
+    if read is not None and reader in read:
+        return read[reader]
+    granted = person_model.granted_to(user) if person_model else None
+    pairs = None if granted is None else granted.values_list("pk", "person_id")
+    if read is None or reader is None:
+        return pairs
+    read[reader] = None if pairs is None else list(pairs)
+    return read[reader]
+
+
+def _granted_persons(user, person_model):
+    """The sealed persons ``user``'s grants bring back: a list (in a request: none when the reader holds no grant,
+    nearly always) or a subquery; None for a role that never holds one."""
+    grants = _active_grants(user, person_model)
+    if isinstance(grants, list):
+        return [person for _grant, person in grants] or None
+    return None if grants is None else grants.values("person_id")
 
 
 def may(user, action: str, target) -> bool:
@@ -325,12 +376,9 @@ def person_type():
 
 def lawful_grants(user) -> list[int]:
     """The ids of ``user``'s active lawful-query grants: their pages, PDFs and exports carry the banner and name them
-    in the audit log. Asked once per user object (a request's: the page, its pieces and its audit entry share it)."""
-    if not hasattr(user, "_lawful_grants"):
-        person_model = _person_model()
-        granted = person_model.granted_to(user) if person_model else None
-        user._lawful_grants = [] if granted is None else list(granted.values_list("pk", flat=True))
-    return user._lawful_grants
+    in the audit log."""
+    grants = _active_grants(user, _person_model())
+    return [] if grants is None else [grant for grant, _person in grants]
 
 
 def holds_lawful_grant(user) -> bool:

@@ -71,6 +71,19 @@ class InterfaceLanguageMiddleware:
         return self.get_response(request)
 
 
+class GrantsReadOnceMiddleware:
+    """A request reads each reader's lawful-query grants once (``sunshine.access.grants_read_once``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .access import grants_read_once
+
+        with grants_read_once():
+            return self.get_response(request)
+
+
 class JobsUnavailableMiddleware:
     """Starting a background job while the broker is down answers at once with a 503 page that says so
     (``sunshine.jobs.JobsUnavailable``; nothing was stored or queued)."""

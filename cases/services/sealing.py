@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunshine.access import ensure, may
+from sunshine.access import ensure, grants_changed, may
 from sunshine.choices import OFFICES, Role
 from sunshine.dates import add_years
 from sunshine.models import User
@@ -201,4 +201,5 @@ def lawful_query_decide(*, user: User, query: LawfulQuery, approve: bool, reason
     query.decided_by, query.decided_at, query.decision_reason = user, now, reason.strip()
     query.expires_at = now + query.grant_period if approve else None
     query.save()
+    grants_changed()
     return query

@@ -223,3 +223,36 @@ def test_a_grant_puts_no_sealed_work_on_the_list(county_officer, person_s, grant
     work_list_rebuild(today)
     WorkDue.objects.create(person=person_s, kind="visit", due_on=today, name=person_s.name)  # a row left stale
     assert work_rows(user=county_officer, today=today).count() == 0  # the stored list hides it all the same
+
+
+def test_a_request_reads_an_officers_grants_once_and_its_statements_carry_no_grant_subquery(
+    client, county_officer, person_s, person_a, granted
+):
+    """Every scoped statement of the person file would otherwise ask for the grants itself (sunshine.access,
+    ``grants_read_once``): in a request they are read once and the statements name the granted person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(county_officer)
+    for person in (person_s, person_a):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("cases:person_detail", args=[person.pk])).status_code == 200
+        asking = [query["sql"] for query in queries.captured_queries if "cases_lawfulquery" in query["sql"]]
+        assert all(sql.startswith('SELECT "cases_lawfulquery"') for sql in asking)  # no statement's subquery
+        # the grants, read once; (for the sealed file, the audit entry also names the grant it was read under)
+        assert len([sql for sql in asking if '"cases_lawfulquery"."person_id" =' not in sql]) == 1
+    # outside a request (a job, a command) each statement asks for itself, so a grant is judged as rows are read
+    assert "cases_lawfulquery" in str(Person.objects.visible_to(county_officer).query)
+
+
+def test_within_a_request_a_grant_decided_is_read_again(county_officer, person_s, frozen):
+    from sunshine.access import grants_read_once
+
+    colleague = StaffFactory(username="county_officer_2", role="county_officer", region_id="520102")
+    query = _ask(county_officer, person_s)
+    with grants_read_once():
+        assert not Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()
+        lawful_query_decide(user=colleague, query=query, approve=True, reason="依法同意")
+        assert Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()
+        frozen.move(days=8)  # (read once: an expiry within the same request is not seen before its end)
+    assert not Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()

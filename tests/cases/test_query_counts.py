@@ -27,14 +27,15 @@ def _population(n, township, other, recorder):
 
 
 # Each list: session, user, user's region (menu), count, one page of rows with their relations,
-# and the idle-expiry session save (savepoint, update, release); API lists have no menu query.
+# and the idle-expiry session save (savepoint, update, release); API lists have no menu query. An officer's
+# lawful-query grants are read once per request: the pages' banner and every scoped query share that read.
 LISTS = [
-    ("cases:transfer_list", 9),  # (with the lawful-query banner's grant check, #14)
+    ("cases:transfer_list", 9),
     ("cases:alert_list", 9),
-    ("api:measure-list", 7),
-    ("api:transfer-list", 7),
-    ("api:alert-list", 7),
-    *[(f"api:{name}-list", 7) for name in RECORD_FACTORIES],
+    ("api:measure-list", 8),
+    ("api:transfer-list", 8),
+    ("api:alert-list", 8),
+    *[(f"api:{name}-list", 8) for name in RECORD_FACTORIES],
 ]
 
 

@@ -20,11 +20,12 @@ def _population(n, township):
 LISTS = [
     # course list: filter form's region choices, count, one page of courses with region and enrolled count,
     # enrolments awaiting the county officer's approval
-    ("training:course_list", 11),  # (with the lawful-query banner's grant check, #14)
+    ("training:course_list", 11),  # (with the officer's lawful-query grants, read once per request)
     # course list API: count, one page of courses with region and enrolled count
     ("api:course-list", 7),
-    # enrolment list API: count, one page of enrolments with approver and recorder
-    ("api:enrolment-list", 7),
+    # enrolment list API: the county officer's lawful-query grants (read once per request, for every scoped
+    # query), count, one page of enrolments with approver and recorder
+    ("api:enrolment-list", 8),
 ]
 
 
