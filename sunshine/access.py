@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 from .choices import Role
 from .regions import within
@@ -260,17 +261,19 @@ def grants_changed() -> None:
 
 
 def _active_grants(user, person_model):
-    """``user``'s active grants as (grant id, person id) pairs, read once within ``grants_read_once``; outside it,
-    the same as a queryset; None for a role that never holds one (and the system's reader)."""
+    """``user``'s active grants as (grant id, person id) pairs: read once within ``grants_read_once`` (with their
+    expiry, which each use checks again), a queryset outside it; None for a role that never holds one (and the
+    system's reader)."""
     read, reader = _grants_read.get(), getattr(user, "pk", None)
-    if read is not None and reader in read:
-        return read[reader]
-    granted = person_model.granted_to(user) if person_model else None
-    pairs = None if granted is None else granted.values_list("pk", "person_id")
-    if read is None or reader is None:
-        return pairs
-    read[reader] = None if pairs is None else list(pairs)
-    return read[reader]
+    if read is None or reader is None or reader not in read:
+        granted = person_model.granted_to(user) if person_model else None  # (a subquery of the persons' ids)
+        if read is None or reader is None:
+            return None if granted is None else granted.values_list("pk", "person_id")
+        read[reader] = None if granted is None else list(granted.values_list("pk", "person_id", "expires_at"))
+    if read[reader] is None:
+        return None
+    now = timezone.now()
+    return [(grant, person) for grant, person, expires_at in read[reader] if expires_at > now]
 
 
 def _granted_persons(user, person_model):

@@ -13,6 +13,7 @@ outside GB 2312 (喆, 堃 in a name) still prints, from the whole font.
 
 import atexit
 import datetime as dt
+import tempfile
 import threading
 from pathlib import Path
 
@@ -53,22 +54,24 @@ def print_font_path(weight: str) -> Path:
 
 
 def _print_fonts():
-    """This thread's font configuration, holding the print fonts that are built, and their ``@font-face`` rules.
-    Made once per thread (and folder): each would otherwise copy both fonts into a new temporary folder for every
-    document."""
-    folder = Path(settings.PRINT_FONT_DIR)
-    if getattr(_fonts, "folder", None) != folder:
+    """This thread's font configuration, holding the print fonts when both are built, and their ``@font-face``
+    rules. Made once per thread and set of fonts (a font built or rebuilt later is taken up): each would otherwise
+    copy both fonts into a new temporary folder for every document."""
+    paths = [print_font_path(weight) for weight in PRINT_WEIGHTS]
+    built = all(path.exists() for path in paths)
+    key = tuple(path.stat().st_mtime_ns for path in paths) if built else None
+    if getattr(_fonts, "key", False) != (paths, key):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         faces = "".join(
             f'@font-face {{ font-family: "{PRINT_FAMILY}"; font-weight: {weight}; src: url({path.as_uri()}); }}'
-            for weight, path in ((weight, print_font_path(weight)) for weight in PRINT_WEIGHTS)
-            if path.exists()
+            for weight, path in zip(PRINT_WEIGHTS, paths, strict=True)
+            if built  # both or none: a lone regular face would print the headings in a made-up bold
         )
         _fonts.config = FontConfiguration()
         _fonts.stylesheet = CSS(string=faces, font_config=_fonts.config)
-        _fonts.folder = folder
+        _fonts.key = (paths, key)
     return _fonts.config, _fonts.stylesheet
 
 
@@ -109,7 +112,9 @@ def build_print_font(weight: str) -> Path:
     if not source.exists():
         raise FileNotFoundError(f"{source} is not installed (Debian's fonts-noto-cjk)")
     faces = TTCollection(source, lazy=True).fonts
-    index = next(i for i, face in enumerate(faces) if face["name"].getDebugName(1) == "Noto Sans CJK SC")
+    index = next((i for i, face in enumerate(faces) if face["name"].getDebugName(1) == "Noto Sans CJK SC"), None)
+    if index is None:
+        raise FileNotFoundError(f"{source} holds no Noto Sans CJK SC face")
     font = TTFont(source, fontNumber=index, recalcTimestamp=False)  # the same source, the same bytes
     options = subset.Options(notdef_outline=True, name_IDs=["*"], name_languages=["*"])
     subsetter = subset.Subsetter(options)
@@ -117,7 +122,7 @@ def build_print_font(weight: str) -> Path:
     subsetter.subset(font)
     path = print_font_path(weight)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    font.save(partial)
-    partial.replace(path)  # whole or not at all: a renderer never reads half a font
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".partial", delete=False) as partial:
+        font.save(partial)
+    Path(partial.name).replace(path)  # whole or not at all: a renderer never reads half a font
     return path

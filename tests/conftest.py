@@ -107,6 +107,12 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _print_fonts():
+    """The PDF print fonts, cut once where they are missing (``./dev run`` and ``./dev check`` cut them too)."""
+    call_command("build_print_fonts")
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _reports_on_the_primary():
     """Reports read the replica (REPLICA_DATABASE_URL, as in CI) only in the tests marked ``replica``, which put the
     middleware back (tests/sunshine/test_replica.py): elsewhere a test's rows exist on the primary alone (uncommitted

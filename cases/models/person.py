@@ -97,10 +97,10 @@ class Person(Versioned):
 
     @staticmethod
     def granted_to(user):
-        """The active lawful-query grants ``user`` holds, each bringing one sealed person back into their reading
-        (None for roles that never hold one, so their queries carry no grant condition)."""
+        """The ids of the sealed persons ``user`` may read under an active lawful-query grant, as a subquery (None
+        for roles that never hold one, so their queries carry no subquery)."""
         from .sealing import LawfulQuery
 
         if getattr(user, "role", None) not in LawfulQuery.scope.edit or not getattr(user, "pk", None):
             return None
-        return LawfulQuery.objects.active_grants(user)
+        return LawfulQuery.objects.active_grants(user).values("person_id")

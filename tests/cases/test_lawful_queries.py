@@ -245,7 +245,7 @@ def test_a_request_reads_an_officers_grants_once_and_its_statements_carry_no_gra
     assert "cases_lawfulquery" in str(Person.objects.visible_to(county_officer).query)
 
 
-def test_within_a_request_a_grant_decided_is_read_again(county_officer, person_s, frozen):
+def test_within_a_request_a_grant_decided_is_read_again_and_its_expiry_is_kept(county_officer, person_s, frozen):
     from sunshine.access import grants_read_once
 
     colleague = StaffFactory(username="county_officer_2", role="county_officer", region_id="520102")
@@ -254,5 +254,8 @@ def test_within_a_request_a_grant_decided_is_read_again(county_officer, person_s
         assert not Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()
         lawful_query_decide(user=colleague, query=query, approve=True, reason="依法同意")
         assert Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()
-        frozen.move(days=8)  # (read once: an expiry within the same request is not seen before its end)
-    assert not Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()
+        for other in (colleague, StaffFactory(role="township_worker", region_id=person_s.township_id)):
+            assert not Person.objects.visible_to(other).filter(pk=person_s.pk).exists()  # the grant is one reader's
+        assert Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()
+        frozen.move(days=7, seconds=1)  # read once, but each use checks the expiry
+        assert not Person.objects.visible_to(county_officer).filter(pk=person_s.pk).exists()

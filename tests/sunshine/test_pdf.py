@@ -2,6 +2,7 @@
 (sunshine/pdf.py), and a character they lack from the whole Noto Sans CJK."""
 
 import io
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -80,7 +81,7 @@ def test_the_print_fonts_hold_gb2312_latin_and_punctuation_but_not_rarer_charact
 
 def test_building_the_print_fonts_skips_built_ones_and_names_a_missing_source(settings, tmp_path, monkeypatch):
     out = io.StringIO()
-    call_command("build_print_fonts", stdout=out)  # both are built (./dev test builds them first)
+    call_command("build_print_fonts", stdout=out)  # both are built (the tests' session cuts them first)
     assert out.getvalue() == ""
 
     settings.PRINT_FONT_DIR = tmp_path
@@ -88,3 +89,13 @@ def test_building_the_print_fonts_skips_built_ones_and_names_a_missing_source(se
     with pytest.raises(CommandError, match="fonts-noto-cjk"):
         call_command("build_print_fonts")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_print_fonts_are_taken_up_both_or_neither_when_built_later(document, settings, tmp_path):
+    built = {weight: print_font_path(weight) for weight in pdf.PRINT_WEIGHTS}
+    settings.PRINT_FONT_DIR = tmp_path / "later"
+    settings.PRINT_FONT_DIR.mkdir()
+    shutil.copy(built["normal"], print_font_path("normal"))
+    assert fonts(document("第二页")) == WHOLE  # a lone regular face would print the heading in a made-up bold
+    shutil.copy(built["bold"], print_font_path("bold"))
+    assert fonts(document("第二页")) == PRINT  # the same thread, without a restart
