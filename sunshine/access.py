@@ -377,11 +377,11 @@ def person_type():
     return ContentType.objects.get_for_model(_person_model())
 
 
-def lawful_grants(user) -> list[int]:
-    """The ids of ``user``'s active lawful-query grants: their pages, PDFs and exports carry the banner and name them
-    in the audit log."""
+def lawful_grants(user, *, person_id: int | None = None) -> list[int]:
+    """The ids of ``user``'s active lawful-query grants (for ``person_id`` alone, if given), newest first: their
+    pages, PDFs and exports carry the banner and name them in the audit log."""
     grants = _active_grants(user, _person_model())
-    return [] if grants is None else [grant for grant, _person in grants]
+    return [grant for grant, person in grants or () if person_id is None or person == person_id]
 
 
 def holds_lawful_grant(user) -> bool:

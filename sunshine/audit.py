@@ -107,7 +107,7 @@ def lawful_grant(instance, actor) -> int | None:
     person = instance if getattr(instance, "seals_records", False) else getattr(instance, "person", None)
     if person is None or not getattr(person, "sealed", False) or actor is None:
         return None
-    return person.lawful_queries.active_grants(actor).values_list("pk", flat=True).first()
+    return next(iter(lawful_grants(actor, person_id=person.pk)), None)  # (a request's read of the grants)
 
 
 @receiver(user_logged_in)
