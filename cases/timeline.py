@@ -40,11 +40,21 @@ def person_rows(person: Person, user, model, *related: str) -> list:
     read = person.__dict__.get("_rows_read")
     reader = getattr(user, "pk", None)
     if read is None or reader is None:  # (no block, or a reader with no account: the system's, no one's)
-        return list(model.objects.visible_to(user).filter(person=person).select_related(*related))
+        return _read_rows(person, user, model, related)
     key = (model, reader, related)
     if key not in read:
-        read[key] = list(model.objects.visible_to(user).filter(person=person).select_related(*related))
+        read[key] = _read_rows(person, user, model, related)
     return read[key]
+
+
+def _read_rows(person: Person, user, model, related: tuple[str, ...]) -> list:
+    rows = model.objects.visible_to(user).filter(person=person)
+    if related:  # (select_related() with no names would join every foreign key, the person's all over again)
+        rows = rows.select_related(*related)
+    rows = list(rows)
+    for row in rows:
+        row.person = person  # the person at hand, not one built again from each row: what reads it asks no query
+    return rows
 
 
 @contextlib.contextmanager

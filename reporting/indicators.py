@@ -34,6 +34,7 @@ Definitions (each person counts in the township they belonged to on D):
 A rate's value is numerator / denominator; a zero denominator is no data (None), never 0 or 1.
 """
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
@@ -323,8 +324,12 @@ def _add_base_figures(sums, day: dt.date, viewer) -> None:
 def ranks(values: dict) -> dict:
     """Each key's rank by its value, largest first; equal values share a rank and the next one skips (1, 2, 2, 4);
     no data (None) has no rank. The one ranking of the dashboards, the bulletin and the assessment report."""
-    present = [value for value in values.values() if value is not None]
-    return {key: None if value is None else 1 + sum(v > value for v in present) for key, value in values.items()}
+    present = sorted(value for value in values.values() if value is not None)
+    # (one more than the number of values above it: those after the last of its equals in the sorted list)
+    return {
+        key: None if value is None else 1 + len(present) - bisect.bisect_right(present, value)
+        for key, value in values.items()
+    }
 
 
 def region_figures(day: dt.date, viewer=SYSTEM) -> dict[str, dict[str, tuple[int, int | None]]]:

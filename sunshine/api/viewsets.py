@@ -46,7 +46,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if self.model.scope.public and self.request.method not in SAFE_METHODS:
             # everybody reads a public row (a course, a base): outside the user's reach it is "not there" to change
             rows = self.model.objects.editable_by(self.request.user)
-        return rows.select_related(*self.select_related)
+        # (select_related() with no names would join every foreign key, and theirs, for nothing)
+        return rows.select_related(*self.select_related) if self.select_related else rows
 
     def action_name(self) -> str:
         if self.action in self.model.scope.actions:
