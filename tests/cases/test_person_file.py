@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -166,3 +168,18 @@ def test_the_page_takes_the_same_queries_with_more_measures_and_records(
     with django_assert_max_num_queries(29):
         response = client.get(person_a.get_absolute_url())
     assert len(response.context["measures"]) == 21 and len(response.context["timeline"]) > 60
+
+
+@pytest.mark.parametrize("url", ["cases:person_detail", "cases:person_file_pdf"])
+def test_the_file_reads_the_person_once_and_their_rows_without_them(client, county_officer, person_a, worker_a, url):
+    """The person is read once, with their township; each list of their rows is read alone (a statement that joined
+    every foreign key would carry the person's columns, the ID number among them, into every one of them)."""
+    MeasureFactory(person=person_a)
+    for factory in RECORD_FACTORIES.values():
+        factory(person=person_a, recorded_by=worker_a)
+    client.force_login(county_officer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(url, args=[person_a.pk])).status_code == 200
+    reading_the_person = [query["sql"] for query in queries if '"cases_person"."id_number"' in query["sql"]]
+    assert len(reading_the_person) == 1, reading_the_person
+    assert reading_the_person[0].lstrip().upper().startswith("SELECT") and '"cases_person"' in reading_the_person[0]

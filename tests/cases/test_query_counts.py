@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Alert, Transfer
@@ -53,3 +55,15 @@ def test_lists_do_not_grow_with_rows(
     assert small.status_code == large.status_code == 200
     if name.startswith("api:"):
         assert large.json()["count"] > small.json()["count"]
+
+
+@pytest.mark.parametrize("name", ["api:measure-list", "api:alert-list"])
+def test_api_lists_join_only_what_they_name(client, county_officer, township_a, township_b, name):
+    """A viewset naming no relations joins none: select_related() without names would join every foreign key (the
+    person, their township), building each row's person from columns the answer never shows, the ID number among
+    them."""
+    _population(2, township_a, township_b, county_officer)
+    client.force_login(county_officer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(name)).json()["count"] == 2
+    assert not [query["sql"] for query in queries if '"cases_person"."id_number"' in query["sql"]]
