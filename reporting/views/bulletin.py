@@ -14,7 +14,7 @@ from django.views import View
 from sunshine.access import may
 from sunshine.jobs import job_start
 
-from ..bulletin import PDF_JOB, bulletin, bulletin_issue, latest_month
+from ..bulletin import PDF_JOB, bulletin, bulletin_issue, latest_month, link_figures
 from ..models import IndicatorSnapshot
 from ..selectors import report_regions
 
@@ -86,5 +86,6 @@ class BulletinView(LoginRequiredMixin, View):
                 params={"region": region.code, "month": f"{found.month:%Y-%m}", "language": get_language()},
             )
             return redirect("job_detail", pk=job.pk)
+        link_figures(found)
         issue = bulletin_issue(region=region, month=found.month) if found.has_data else None
         return render(self.request, self.template_name, {"form": form, "bulletin": found, "issue": issue})

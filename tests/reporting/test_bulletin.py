@@ -152,6 +152,9 @@ def test_the_page_shows_the_ranked_tables_of_the_latest_complete_month(
     assert f'action="{reverse("reporting:bulletin_pdf")}"' in page and 'name="month" value="2013-06"' in page
     drill = IndicatorSnapshot.objects.get(date=JUNE, region_id=figures[0], indicator="control_rate")
     assert reverse("reporting:drill_down", args=[drill.pk]) in page
+    linked = [row for table in found.tables for row in table.rows if row.snapshot_id and row.value is not None]
+    assert linked and all(f'href="{reverse("reporting:drill_down", args=[row.snapshot_id])}"' in page for row in linked)
+    assert all(row.link == reverse("reporting:drill_down", args=[row.snapshot_id]) for row in linked)
 
 
 def _print(client, django_capture_on_commit_callbacks, month="2013-06"):
