@@ -2,9 +2,14 @@
 (sunshine/pdf.py), and a character they lack from the whole Noto Sans CJK."""
 
 import io
+import logging
+import runpy
 import shutil
+import sys
+import threading
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -99,3 +104,39 @@ def test_the_print_fonts_are_taken_up_both_or_neither_when_built_later(document,
     assert fonts(document("第二页")) == WHOLE  # a lone regular face would print the heading in a made-up bold
     shutil.copy(built["bold"], print_font_path("bold"))
     assert fonts(document("第二页")) == PRINT  # the same thread, without a restart
+
+
+class _Worker:
+    """What gunicorn's hook is given of a worker: its log."""
+
+    def __init__(self):
+        self.log = logging.getLogger("gunicorn.error")
+
+
+def _in_a_new_thread(function):
+    """Run ``function`` in a thread of its own (a font configuration is kept per thread) and return its answer."""
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(function()))
+    thread.start()
+    thread.join()
+    return answers[0]
+
+
+def test_each_gunicorn_worker_loads_the_renderer_and_its_fonts_before_its_first_request():
+    hook = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))["post_worker_init"]
+
+    def worker_starts():
+        hook(_Worker())
+        return getattr(pdf._fonts, "config", None), getattr(pdf._fonts, "key", None)
+
+    config, key = _in_a_new_thread(worker_starts)
+    assert config is not None and key[1] is not None  # the print fonts, both built (the session cuts them)
+    assert "weasyprint" in sys.modules
+
+
+def test_a_renderer_that_cannot_load_leaves_the_worker_serving(monkeypatch, caplog):
+    hook = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))["post_worker_init"]
+    monkeypatch.setattr(pdf, "warm_up", lambda: 1 / 0)
+    with caplog.at_level(logging.ERROR, logger="gunicorn.error"):
+        hook(_Worker())  # no exception: the worker goes on to serve
+    assert "The PDF renderer could not be loaded" in caplog.text and "ZeroDivisionError" in caplog.text
