@@ -5,7 +5,6 @@ import io
 import logging
 import runpy
 import shutil
-import sys
 import threading
 
 import pytest
@@ -122,16 +121,17 @@ def _in_a_new_thread(function):
     return answers[0]
 
 
-def test_each_gunicorn_worker_loads_the_renderer_and_its_fonts_before_its_first_request():
+def test_each_gunicorn_worker_loads_the_renderer_and_its_fonts_before_its_first_request(caplog):
     hook = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))["post_worker_init"]
 
     def worker_starts():
         hook(_Worker())
         return getattr(pdf._fonts, "config", None), getattr(pdf._fonts, "key", None)
 
-    config, key = _in_a_new_thread(worker_starts)
+    with caplog.at_level(logging.ERROR, logger="gunicorn.error"):
+        config, key = _in_a_new_thread(worker_starts)
+    assert not caplog.records  # the hook logs a renderer that failed to load: it loaded, and laid out a line
     assert config is not None and key[1] is not None  # the print fonts, both built (the session cuts them)
-    assert "weasyprint" in sys.modules
 
 
 def test_a_renderer_that_cannot_load_leaves_the_worker_serving(monkeypatch, caplog):
