@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--stages", default="5,10,20,30,50", help="users of each load stage")
     parser.add_argument("--seconds", type=int, default=60, help="length of each stage, after signing in")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the one-user walk over every page")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (the image's 3)")
     parser.add_argument("--reuse", action="store_true", help="take sunshine_load_<size> as it is if it is seeded")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
