@@ -182,4 +182,6 @@ def test_the_file_reads_the_person_once_and_their_rows_without_them(client, coun
         assert client.get(reverse(url, args=[person_a.pk])).status_code == 200
     reading_the_person = [query["sql"] for query in queries if '"cases_person"."id_number"' in query["sql"]]
     assert len(reading_the_person) == 1, reading_the_person
-    assert reading_the_person[0].lstrip().upper().startswith("SELECT") and '"cases_person"' in reading_the_person[0]
+    person_read = reading_the_person[0]  # the person's own row, by its id, from the persons' table
+    assert person_read.lstrip().startswith("SELECT") and 'FROM "cases_person"' in person_read
+    assert f'"cases_person"."id" = {person_a.pk}' in person_read
